@@ -1,0 +1,7 @@
+namespace Vigil.Protocol;
+
+public enum RespVersion
+{
+    Resp2 = 2,
+    Resp3 = 3,
+}

@@ -1,0 +1,110 @@
+using Vigil.Protocol;
+using Vigil.Server.Commands;
+
+namespace Vigil.Server.Clients;
+
+/// <summary>
+/// One client's session state, apart from how its bytes travel: the socket connection, the
+/// replication link and in-process callers all drive a <see cref="Client"/>. Everything here is
+/// read and written under the server's keyspace lock.
+/// </summary>
+public sealed class Client
+{
+    public Client(long id, string address, string localAddress, long nowMs)
+    {
+        Id = id;
+        Address = address;
+        LocalAddress = localAddress;
+        CreatedMs = nowMs;
+        LastInteractionMs = nowMs;
+        Context = new CommandContext(this);
+    }
+
+    public long Id { get; }
+
+    /// <summary>ip:port of the peer, as CLIENT LIST prints it.</summary>
+    public string Address { get; }
+
+    public string LocalAddress { get; }
+
+    public long CreatedMs { get; }
+
+    public long LastInteractionMs { get; set; }
+
+    public string? Name { get; set; }
+
+    public string? LibraryName { get; set; }
+
+    public string? LibraryVersion { get; set; }
+
+    public int DbIndex { get; set; }
+
+    public bool Authenticated { get; set; }
+
+    public string User { get; set; } = "default";
+
+    public ClientFlags Flags { get; set; }
+
+    public ReplyMode ReplyMode { get; set; }
+
+    /// <summary>Replies not yet handed to the transport.</summary>
+    public RespWriter Output { get; private set; } = new();
+
+    public RespVersion Protocol
+    {
+        get => Output.Version;
+        set => Output.Version = value;
+    }
+
+    /// <summary>Hands the pending replies to the transport, taking an empty buffer in their place.</summary>
+    public RespWriter SwapOutput(RespWriter empty)
+    {
+        var full = Output;
+        empty.Version = full.Version;
+        Output = empty;
+        return full;
+    }
+
+    public CommandContext Context { get; }
+
+    /// <summary>The last command run, for CLIENT LIST's cmd= field.</summary>
+    public string LastCommandName { get; set; } = "NULL";
+
+    /// <summary>Bytes read but not yet parsed (CLIENT LIST qbuf=).</summary>
+    public int QueryBufferLength { get; set; }
+
+    /// <summary>Asks the transport to send <see cref="Output"/>; set by the transport.</summary>
+    public Action<Client>? FlushRequested { get; set; }
+
+    /// <summary>Asks the transport to close the connection; set by the transport.</summary>
+    public Action<Client>? CloseRequested { get; set; }
+
+    /// <summary>State other features keep per client (transactions, subscriptions, blocking).</summary>
+    public Dictionary<Type, object>? Extensions { get; private set; }
+
+    public T GetOrAddExtension<T>() where T : class, new()
+    {
+        Extensions ??= new Dictionary<Type, object>();
+        if (!Extensions.TryGetValue(typeof(T), out var state))
+        {
+            state = new T();
+            Extensions[typeof(T)] = state;
+        }
+        return (T)state;
+    }
+
+    public T? GetExtension<T>() where T : class =>
+        Extensions != null && Extensions.TryGetValue(typeof(T), out var state) ? (T)state : null;
+
+    public bool HasFlag(ClientFlags flag) => (Flags & flag) != 0;
+
+    /// <summary>Writes an out-of-band reply (pub/sub message, unblocked reply) and asks for a send.</summary>
+    public void RequestFlush() => FlushRequested?.Invoke(this);
+
+    /// <summary>Closes the connection as soon as possible (CLIENT KILL).</summary>
+    public void Kill()
+    {
+        Flags |= ClientFlags.CloseAsap;
+        CloseRequested?.Invoke(this);
+    }
+}

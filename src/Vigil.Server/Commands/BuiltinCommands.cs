@@ -1,0 +1,12 @@
+namespace Vigil.Server.Commands;
+
+/// <summary>Registers every command family of a data node.</summary>
+internal static class BuiltinCommands
+{
+    public static void Register(VigilServer server)
+    {
+        ConnectionCommands.Register(server);
+        StringCommands.Register(server);
+        KeyCommands.Register(server);
+    }
+}

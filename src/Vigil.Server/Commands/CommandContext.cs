@@ -1,0 +1,109 @@
+using System.Text;
+using Vigil.Protocol;
+using Vigil.Server.Clients;
+using Vigil.Server.Storage;
+
+namespace Vigil.Server.Commands;
+
+/// <summary>
+/// What a handler sees while one command runs: its arguments (slices of the receive buffer, never
+/// copied unless stored), the client, the current database and the reply buffer. One instance per
+/// client, reused for every command.
+/// </summary>
+public sealed class CommandContext
+{
+    private byte[] _buffer = [];
+    private ArgRange[] _ranges = [];
+    private int _first;
+
+    internal CommandContext(Client client)
+    {
+        Client = client;
+    }
+
+    public Client Client { get; }
+
+    public VigilServer Server { get; internal set; } = null!;
+
+    public RedisCommand Command { get; internal set; } = null!;
+
+    public RespWriter Reply => Client.Output;
+
+    public Database Db => Server.Keyspace[Client.DbIndex];
+
+    /// <summary>Number of arguments, the command name included.</summary>
+    public int ArgCount { get; private set; }
+
+    /// <summary>Set by <see cref="Error"/>: the command answered with an error.</summary>
+    public bool Failed { get; internal set; }
+
+    /// <summary>When a handler sets this, the executed command is not propagated as is (it propagated its own form).</summary>
+    public bool SuppressPropagation { get; set; }
+
+    internal void SetArgs(byte[] buffer, ArgRange[] ranges, int first, int count)
+    {
+        _buffer = buffer;
+        _ranges = ranges;
+        _first = first;
+        ArgCount = count;
+    }
+
+    /// <summary>The arguments of the running command, copied (for MULTI queues, propagation, MONITOR).</summary>
+    public byte[][] CopyArgs()
+    {
+        var args = new byte[ArgCount][];
+        for (int i = 0; i < ArgCount; i++) args[i] = Arg(i).ToArray();
+        return args;
+    }
+
+    public ReadOnlySpan<byte> Arg(int index)
+    {
+        ref readonly ArgRange r = ref _ranges[_first + index];
+        return new ReadOnlySpan<byte>(_buffer, r.Start, r.Length);
+    }
+
+    public byte[] ArgBytes(int index) => Arg(index).ToArray();
+
+    public string ArgString(int index) => Encoding.UTF8.GetString(Arg(index));
+
+    /// <summary>The argument with each byte as one char: for echoing arguments in error messages byte for byte.</summary>
+    public string ArgLatin1(int index) => Encoding.Latin1.GetString(Arg(index));
+
+    /// <summary>Case-insensitive match of an option argument against a lower-case keyword.</summary>
+    public bool ArgIs(int index, ReadOnlySpan<byte> lowercase) => RedisNumbers.EqualsIgnoreCase(Arg(index), lowercase);
+
+    /// <summary>Parses an integer argument; on failure replies <paramref name="error"/> and returns false.</summary>
+    public bool TryGetInt64(int index, out long value, string error = Errors.NotInteger)
+    {
+        if (RedisNumbers.TryParseInt64(Arg(index), out value)) return true;
+        Error(error);
+        return false;
+    }
+
+    public bool TryGetDouble(int index, out double value, string error = Errors.NotFloat)
+    {
+        if (RedisNumbers.TryParseDouble(Arg(index), out value)) return true;
+        Error(error);
+        return false;
+    }
+
+    /// <summary>Writes an error reply and counts it (INFO errorstats, failed_calls).</summary>
+    public void Error(string message)
+    {
+        Failed = true;
+        Server.Stats.CountError(message);
+        Reply.WriteError(message);
+    }
+
+    public void WrongType() => Error(Errors.WrongType);
+
+    public void SyntaxError() => Error(Errors.Syntax);
+
+    public void WrongArgCount() => Error($"ERR wrong number of arguments for '{Command.FullName}' command");
+
+    /// <summary>Marks the dataset changed by <paramref name="changes"/> (server.dirty): the command is propagated.</summary>
+    public void MarkDirty(long changes = 1) => Server.Dirty += changes;
+
+    /// <summary>The clock of this command (ms since the Unix epoch).</summary>
+    public long Now => Server.Keyspace.Now;
+}

@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using System.Text;
+using Vigil.Protocol;
+using Vigil.Server.Clients;
+
+namespace Vigil.Server.Commands;
+
+/// <summary>
+/// Runs one parsed command for a client: lookup, arity, authentication and the other admission
+/// checks in the order Redis's processCommand makes them, then the handler, then the statistics,
+/// reply mode and propagation. Always called under the keyspace lock.
+/// </summary>
+public sealed class CommandExecutor
+{
+    private readonly VigilServer _server;
+
+    public CommandExecutor(VigilServer server)
+    {
+        _server = server;
+    }
+
+    /// <summary>Transactions install this: queues a command while the client is inside MULTI.</summary>
+    public Action<CommandContext>? QueueInTransaction { get; set; }
+
+    /// <summary>MONITOR installs this: sees every command that runs.</summary>
+    public Action<CommandContext>? Monitor { get; set; }
+
+    /// <summary>Replication and AOF install this: receive every command that changed the dataset.</summary>
+    public Action<CommandContext>? Propagate { get; set; }
+
+    public void Execute(Client client, byte[] buffer, ArgRange[] ranges, int first, int count)
+    {
+        var ctx = client.Context;
+        ctx.Server = _server;
+        ctx.SetArgs(buffer, ranges, first, count);
+        ctx.Failed = false;
+        _server.Keyspace.UpdateClock();
+        client.LastInteractionMs = _server.Keyspace.Now;
+        if (client.ReplyMode == ReplyMode.SkipNext) client.ReplyMode = ReplyMode.Skip;
+        int replyStart = client.Output.Length;
+
+        var command = Resolve(ctx);
+        if (command != null && Admit(ctx, command))
+        {
+            if (client.HasFlag(ClientFlags.Multi) && !IsTransactionControl(command))
+            {
+                QueueInTransaction?.Invoke(ctx);
+            }
+            else
+            {
+                Call(ctx, command);
+            }
+        }
+
+        if (client.ReplyMode is ReplyMode.Off or ReplyMode.Skip)
+        {
+            client.Output.Truncate(replyStart);
+            if (client.ReplyMode == ReplyMode.Skip) client.ReplyMode = ReplyMode.On;
+        }
+    }
+
+    /// <summary>Runs an admitted command and accounts for it (Redis's call()).</summary>
+    public void Call(CommandContext ctx, RedisCommand command)
+    {
+        ctx.Command = command;
+        ctx.SuppressPropagation = false;
+        long dirtyBefore = _server.Dirty;
+        long start = Stopwatch.GetTimestamp();
+        command.Handler(ctx);
+        long micros = (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+
+        command.Calls++;
+        command.Microseconds += micros;
+        if (ctx.Failed) command.FailedCalls++;
+        _server.Stats.TotalCommandsProcessed++;
+        ctx.Client.LastCommandName = command.FullName;
+        _server.SlowLog.Record(ctx, micros);
+        if (!command.Has(CommandFlags.SkipMonitor) && !command.Has(CommandFlags.Admin)) Monitor?.Invoke(ctx);
+        if (_server.Dirty != dirtyBefore && !ctx.SuppressPropagation) Propagate?.Invoke(ctx);
+    }
+
+    private RedisCommand? Resolve(CommandContext ctx)
+    {
+        var table = _server.Commands;
+        var command = table.Find(ctx.Arg(0));
+        if (command?.Subcommands != null && ctx.ArgCount >= 2)
+        {
+            var sub = CommandTable.Find(ctx.Arg(1), command.SubcommandLookup);
+            if (sub == null)
+            {
+                Reject(ctx, $"ERR unknown subcommand '{Truncate(ctx.ArgLatin1(1), 128)}'. Try {ctx.ArgLatin1(0).ToUpperInvariant()} HELP.");
+                return null;
+            }
+            command = sub;
+        }
+        if (command == null)
+        {
+            Reject(ctx, UnknownCommandMessage(ctx));
+            return null;
+        }
+        return command;
+    }
+
+    private bool Admit(CommandContext ctx, RedisCommand command)
+    {
+        var client = ctx.Client;
+        var config = _server.Config;
+        ctx.Command = command;
+        if (!command.AcceptsArgCount(ctx.ArgCount))
+        {
+            Reject(ctx, $"ERR wrong number of arguments for '{command.FullName}' command", command);
+            return false;
+        }
+        if (!client.Authenticated && _server.AuthRequired && !command.Has(CommandFlags.NoAuth))
+        {
+            Reject(ctx, Errors.NoAuth, command);
+            return false;
+        }
+        bool isMaster = client.HasFlag(ClientFlags.Master);
+        bool isWrite = command.Has(CommandFlags.Write) || (command.Name == "exec" && TransactionWrites(client));
+        if (isWrite && !isMaster && !config.IsReplica && config.MinReplicasToWrite > 0 && config.MinReplicasMaxLag > 0 &&
+            _server.Replication.GoodReplicaCount < config.MinReplicasToWrite)
+        {
+            Reject(ctx, Errors.NoReplicas, command);
+            return false;
+        }
+        if (isWrite && !isMaster && config.IsReplica && config.ReplicaReadOnly)
+        {
+            Reject(ctx, Errors.ReadOnlyReplica, command);
+            return false;
+        }
+        if (client.HasFlag(ClientFlags.PubSub) && client.Protocol == RespVersion.Resp2 && !command.Has(CommandFlags.AllowedInPubSubContext))
+        {
+            Reject(ctx, $"ERR Can't execute '{command.FullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", command);
+            return false;
+        }
+        if (config.IsReplica && !_server.Replication.MasterLinkUp && !config.ReplicaServeStaleData && !command.Has(CommandFlags.Stale))
+        {
+            Reject(ctx, Errors.MasterDown, command);
+            return false;
+        }
+        if (client.HasFlag(ClientFlags.Multi) && command.Has(CommandFlags.NoMulti))
+        {
+            Reject(ctx, Errors.NotAllowedInMulti, command);
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>Set by transactions: whether the queued commands of a client include a write.</summary>
+    public Func<Client, bool> TransactionWrites { get; set; } = static _ => false;
+
+    private static bool IsTransactionControl(RedisCommand command) =>
+        command.Name is "exec" or "discard" or "multi" or "watch" or "quit" or "reset";
+
+    private void Reject(CommandContext ctx, string message, RedisCommand? command = null)
+    {
+        if (command != null) command.RejectedCalls++;
+        // An error before EXEC dooms the transaction (flagTransaction).
+        if (ctx.Client.HasFlag(ClientFlags.Multi)) ctx.Client.Flags |= ClientFlags.DirtyExec;
+        ctx.Error(message);
+    }
+
+    private static string UnknownCommandMessage(CommandContext ctx)
+    {
+        var args = new StringBuilder();
+        for (int i = 1; i < ctx.ArgCount && args.Length < 128; i++)
+        {
+            args.Append('\'').Append(Truncate(ctx.ArgLatin1(i), 128 - args.Length)).Append("' ");
+        }
+        return $"ERR unknown command '{Truncate(ctx.ArgLatin1(0), 128)}', with args beginning with: {args}";
+    }
+
+    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
+}

@@ -1,0 +1,163 @@
+using System.Globalization;
+
+namespace Vigil.Server.Configuration;
+
+/// <summary>The table of every directive Vigil knows, with Redis 7.0's names, defaults and rules.</summary>
+public static class ConfigDirectives
+{
+    private static readonly Dictionary<string, ConfigDirective> ByName = new(StringComparer.OrdinalIgnoreCase);
+
+    public static IReadOnlyList<ConfigDirective> All { get; } = Build();
+
+    public static ConfigDirective? Find(string name) => ByName.GetValueOrDefault(name);
+
+    private static List<ConfigDirective> Build()
+    {
+        var list = new List<ConfigDirective>
+        {
+            new("bind", true, "* -::*", c => string.Join(' ', c.Bind), (c, a) =>
+            {
+                if (a.Length == 0) return "wrong number of arguments";
+                c.Bind = a;
+                return null;
+            }) { MultiArg = true },
+            String("bind-source-addr", true, "", c => c.BindSourceAddr, (c, v) => c.BindSourceAddr = v),
+            Int("port", true, 6379, 0, 65535, c => c.Port, (c, v) => c.Port = (int)v),
+            Bool("protected-mode", true, true, c => c.ProtectedMode, (c, v) => c.ProtectedMode = v),
+            Int("tcp-backlog", false, 511, 0, int.MaxValue, c => c.TcpBacklog, (c, v) => c.TcpBacklog = (int)v),
+            Int("tcp-keepalive", true, 300, 0, int.MaxValue, c => c.TcpKeepAlive, (c, v) => c.TcpKeepAlive = (int)v),
+            Int("timeout", true, 0, 0, int.MaxValue, c => c.Timeout, (c, v) => c.Timeout = (int)v),
+            Int("maxclients", true, 10000, 1, int.MaxValue, c => c.MaxClients, (c, v) => c.MaxClients = (int)v),
+            Bool("daemonize", false, false, c => c.Daemonize, (c, v) => c.Daemonize = v),
+            String("pidfile", false, "", c => c.PidFile, (c, v) => c.PidFile = v),
+            String("logfile", false, "", c => c.LogFile, (c, v) => c.LogFile = v),
+            Enum("loglevel", true, "notice", ["debug", "verbose", "notice", "warning"], c => c.LogLevel, (c, v) => c.LogLevel = v),
+            Int("databases", false, 16, 1, int.MaxValue, c => c.Databases, (c, v) => c.Databases = (int)v),
+            Int("hz", true, 10, 0, int.MaxValue, c => c.Hz, (c, v) => c.Hz = (int)Math.Clamp(v, 1, 500)),
+            String("dir", true, ".", c => c.Dir, (c, v) =>
+            {
+                string full = Path.GetFullPath(v, c.Dir);
+                if (!Directory.Exists(full)) return $"No such file or directory";
+                c.Dir = full;
+                return null;
+            }),
+            String("requirepass", true, "", c => c.RequirePass, (c, v) => c.RequirePass = v),
+            Memory("proto-max-bulk-len", true, 512L * 1024 * 1024, 1024 * 1024, long.MaxValue, c => c.ProtoMaxBulkLen, (c, v) => c.ProtoMaxBulkLen = v),
+            Memory("client-query-buffer-limit", true, 1024L * 1024 * 1024, 1024 * 1024, long.MaxValue, c => c.ClientQueryBufferLimit, (c, v) => c.ClientQueryBufferLimit = v),
+            String("masterauth", true, "", c => c.MasterAuth, (c, v) => c.MasterAuth = v),
+            String("masteruser", true, "", c => c.MasterUser, (c, v) => c.MasterUser = v),
+            new("replicaof", false, "", c => c.IsReplica ? $"{c.ReplicaOfHost} {c.ReplicaOfPort}" : "", SetReplicaOf, "slaveof") { MultiArg = true },
+            Int("min-replicas-to-write", true, 0, 0, int.MaxValue, c => c.MinReplicasToWrite, (c, v) => c.MinReplicasToWrite = (int)v, "min-slaves-to-write"),
+            Int("min-replicas-max-lag", true, 10, 0, int.MaxValue, c => c.MinReplicasMaxLag, (c, v) => c.MinReplicasMaxLag = (int)v, "min-slaves-max-lag"),
+            Bool("replica-read-only", true, true, c => c.ReplicaReadOnly, (c, v) => c.ReplicaReadOnly = v, "slave-read-only"),
+            Bool("replica-serve-stale-data", true, true, c => c.ReplicaServeStaleData, (c, v) => c.ReplicaServeStaleData = v, "slave-serve-stale-data"),
+            Int("slowlog-log-slower-than", true, 10000, -1, long.MaxValue, c => c.SlowlogLogSlowerThan, (c, v) => c.SlowlogLogSlowerThan = v),
+            Int("slowlog-max-len", true, 128, 0, int.MaxValue, c => c.SlowlogMaxLen, (c, v) => c.SlowlogMaxLen = (int)v),
+            Int("latency-monitor-threshold", true, 0, 0, long.MaxValue, c => c.LatencyMonitorThreshold, (c, v) => c.LatencyMonitorThreshold = v),
+        };
+        foreach (var d in list)
+        {
+            ByName[d.Name] = d;
+            foreach (var alias in d.Aliases) ByName[alias] = d;
+        }
+        return list;
+    }
+
+    private static string? SetReplicaOf(ServerConfig c, string[] a)
+    {
+        if (a.Length != 2) return "wrong number of arguments";
+        if (a[0].Equals("no", StringComparison.OrdinalIgnoreCase) && a[1].Equals("one", StringComparison.OrdinalIgnoreCase))
+        {
+            c.ReplicaOfHost = "";
+            c.ReplicaOfPort = 0;
+            return null;
+        }
+        if (!int.TryParse(a[1], NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is < 0 or > 65535)
+            return "Invalid master port";
+        c.ReplicaOfHost = a[0];
+        c.ReplicaOfPort = port;
+        return null;
+    }
+
+    public static ConfigDirective Bool(string name, bool mutable, bool defaultValue, Func<ServerConfig, bool> get,
+        Action<ServerConfig, bool> set, params string[] aliases) =>
+        new(name, mutable, YesNo(defaultValue), c => YesNo(get(c)), (c, a) =>
+        {
+            if (a.Length != 1) return "wrong number of arguments";
+            if (a[0].Equals("yes", StringComparison.OrdinalIgnoreCase)) set(c, true);
+            else if (a[0].Equals("no", StringComparison.OrdinalIgnoreCase)) set(c, false);
+            else return "argument must be 'yes' or 'no'";
+            return null;
+        }, aliases);
+
+    public static ConfigDirective Int(string name, bool mutable, long defaultValue, long min, long max,
+        Func<ServerConfig, long> get, Action<ServerConfig, long> set, params string[] aliases) =>
+        new(name, mutable, defaultValue.ToString(CultureInfo.InvariantCulture), c => get(c).ToString(CultureInfo.InvariantCulture), (c, a) =>
+        {
+            if (a.Length != 1) return "wrong number of arguments";
+            if (!long.TryParse(a[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v))
+                return "argument couldn't be parsed into an integer";
+            if (v < min || v > max) return $"argument must be between {min} and {max} inclusive";
+            set(c, v);
+            return null;
+        }, aliases);
+
+    /// <summary>A size that accepts units (1k = 1000, 1kb = 1024, m, mb, g, gb), as memtoull.</summary>
+    public static ConfigDirective Memory(string name, bool mutable, long defaultValue, long min, long max,
+        Func<ServerConfig, long> get, Action<ServerConfig, long> set, params string[] aliases) =>
+        new(name, mutable, defaultValue.ToString(CultureInfo.InvariantCulture), c => get(c).ToString(CultureInfo.InvariantCulture), (c, a) =>
+        {
+            if (a.Length != 1) return "wrong number of arguments";
+            if (!TryParseMemory(a[0], out long v)) return "argument must be a memory value";
+            if (v < min || v > max) return $"argument must be between {min} and {max} inclusive";
+            set(c, v);
+            return null;
+        }, aliases);
+
+    public static ConfigDirective String(string name, bool mutable, string defaultValue, Func<ServerConfig, string> get,
+        Action<ServerConfig, string> set, params string[] aliases) =>
+        String(name, mutable, defaultValue, get, (c, v) =>
+        {
+            set(c, v);
+            return null;
+        }, aliases);
+
+    public static ConfigDirective String(string name, bool mutable, string defaultValue, Func<ServerConfig, string> get,
+        Func<ServerConfig, string, string?> set, params string[] aliases) =>
+        new(name, mutable, defaultValue, get, (c, a) => a.Length != 1 ? "wrong number of arguments" : set(c, a[0]), aliases);
+
+    public static ConfigDirective Enum(string name, bool mutable, string defaultValue, string[] values,
+        Func<ServerConfig, string> get, Action<ServerConfig, string> set, params string[] aliases) =>
+        new(name, mutable, defaultValue, get, (c, a) =>
+        {
+            if (a.Length != 1) return "wrong number of arguments";
+            foreach (var v in values)
+            {
+                if (!v.Equals(a[0], StringComparison.OrdinalIgnoreCase)) continue;
+                set(c, v);
+                return null;
+            }
+            return "argument(s) must be one of the following: " + string.Join(", ", values);
+        }, aliases);
+
+    public static string YesNo(bool value) => value ? "yes" : "no";
+
+    /// <summary>memtoull: a number with an optional unit b, k, kb, m, mb, g, gb (case-insensitive).</summary>
+    public static bool TryParseMemory(string text, out long bytes)
+    {
+        bytes = 0;
+        string s = text.ToLowerInvariant();
+        long multiplier = 1;
+        (string Suffix, long Mul)[] units = [("gb", 1L << 30), ("mb", 1L << 20), ("kb", 1L << 10), ("g", 1000L * 1000 * 1000), ("m", 1000L * 1000), ("k", 1000L), ("b", 1L)];
+        foreach (var (suffix, mul) in units)
+        {
+            if (!s.EndsWith(suffix, StringComparison.Ordinal)) continue;
+            s = s[..^suffix.Length];
+            multiplier = mul;
+            break;
+        }
+        if (!long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long n)) return false;
+        bytes = n * multiplier;
+        return true;
+    }
+}

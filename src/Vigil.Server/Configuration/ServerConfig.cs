@@ -1,0 +1,59 @@
+namespace Vigil.Server.Configuration;
+
+/// <summary>
+/// The values of every directive, typed for direct use on hot paths. Defaults are Redis 7.0's.
+/// Parsing, CONFIG GET/SET and CONFIG REWRITE go through <see cref="ConfigDirectives"/>.
+/// </summary>
+public sealed class ServerConfig
+{
+    /// <summary>The config file this node was started with (CONFIG REWRITE target), if any.</summary>
+    public string? ConfigFile { get; set; }
+
+    // Network
+    public string[] Bind { get; set; } = ["*", "-::*"];
+    public string BindSourceAddr { get; set; } = "";
+    public int Port { get; set; } = 6379;
+    public bool ProtectedMode { get; set; } = true;
+    public int TcpBacklog { get; set; } = 511;
+    public int TcpKeepAlive { get; set; } = 300;
+    public int Timeout { get; set; }
+    public int MaxClients { get; set; } = 10000;
+
+    // General
+    public bool Daemonize { get; set; }
+    public string PidFile { get; set; } = "";
+    public string LogFile { get; set; } = "";
+    public string LogLevel { get; set; } = "notice";
+    public int Databases { get; set; } = 16;
+    public int Hz { get; set; } = 10;
+    public string Dir { get; set; } = Directory.GetCurrentDirectory();
+
+    // Security
+    public string RequirePass { get; set; } = "";
+
+    // Limits
+    public long ProtoMaxBulkLen { get; set; } = 512L * 1024 * 1024;
+    public long ClientQueryBufferLimit { get; set; } = 1024L * 1024 * 1024;
+
+    // Replication
+    public string MasterAuth { get; set; } = "";
+    public string MasterUser { get; set; } = "";
+    public string ReplicaOfHost { get; set; } = "";
+    public int ReplicaOfPort { get; set; }
+    public int MinReplicasToWrite { get; set; }
+    public int MinReplicasMaxLag { get; set; } = 10;
+    public bool ReplicaReadOnly { get; set; } = true;
+    public bool ReplicaServeStaleData { get; set; } = true;
+
+    // Slow log
+    public long SlowlogLogSlowerThan { get; set; } = 10000;
+    public int SlowlogMaxLen { get; set; } = 128;
+
+    // Latency monitor
+    public long LatencyMonitorThreshold { get; set; }
+
+    public bool IsReplica => ReplicaOfHost.Length > 0;
+
+    /// <summary>Directives the config file set that nothing else reads yet, kept for CONFIG GET/REWRITE.</summary>
+    public Dictionary<string, string> Extra { get; } = new(StringComparer.OrdinalIgnoreCase);
+}

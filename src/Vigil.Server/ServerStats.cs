@@ -1,0 +1,38 @@
+namespace Vigil.Server;
+
+/// <summary>The counters INFO stats and INFO errorstats print. Updated under the keyspace lock.</summary>
+public sealed class ServerStats
+{
+    public long TotalConnectionsReceived;
+    public long TotalCommandsProcessed;
+    public long RejectedConnections;
+    public long TotalNetInputBytes;
+    public long TotalNetOutputBytes;
+    public long KeyspaceHits;
+    public long KeyspaceMisses;
+    public long ExpiredStalePercentage;
+    public long EvictedKeys;
+    public long TotalErrorReplies;
+    public long UnexpectedErrorReplies;
+
+    /// <summary>Error replies by their first word ("ERR", "WRONGTYPE"), for INFO errorstats.</summary>
+    public Dictionary<string, long> ErrorsByCode { get; } = new(StringComparer.Ordinal);
+
+    public void CountError(string message)
+    {
+        TotalErrorReplies++;
+        int space = message.IndexOf(' ');
+        string code = space < 0 ? message : message[..space];
+        // Redis caps the number of distinct error codes it tracks at 128.
+        if (ErrorsByCode.Count >= 128 && !ErrorsByCode.ContainsKey(code)) return;
+        ErrorsByCode[code] = ErrorsByCode.GetValueOrDefault(code) + 1;
+    }
+
+    public void Reset()
+    {
+        TotalConnectionsReceived = TotalCommandsProcessed = RejectedConnections = 0;
+        TotalNetInputBytes = TotalNetOutputBytes = KeyspaceHits = KeyspaceMisses = 0;
+        EvictedKeys = TotalErrorReplies = UnexpectedErrorReplies = 0;
+        ErrorsByCode.Clear();
+    }
+}

@@ -1,0 +1,176 @@
+namespace Vigil.Server.Storage;
+
+/// <summary>
+/// One numbered database: keys to values, and keys to expiry times (absolute Unix milliseconds),
+/// kept apart as in Redis so that only keys with a TTL pay for one, and the active expiry cycle can
+/// sample among them. Values are <c>byte[]</c> for strings, or the collection types.
+/// All access happens under the server's keyspace lock.
+/// </summary>
+public sealed class Database
+{
+    private KeyTable<object> _main = new();
+    private KeyTable<long> _expires = new();
+    private readonly Keyspace _keyspace;
+
+    internal Database(int id, Keyspace keyspace)
+    {
+        Id = id;
+        _keyspace = keyspace;
+    }
+
+    public int Id { get; }
+
+    public Keyspace Keyspace => _keyspace;
+
+    public int Count => _main.Count;
+
+    public int ExpiresCount => _expires.Count;
+
+    /// <summary>Running estimate of the average remaining TTL in ms, kept by the active expiry cycle.</summary>
+    public long AverageTtl { get; set; }
+
+    internal KeyTable<object> Main => _main;
+
+    internal KeyTable<long> Expires => _expires;
+
+    /// <summary>The value of <paramref name="key"/>, or null when absent or expired (lookupKey).</summary>
+    public object? Get(ReadOnlySpan<byte> key)
+    {
+        uint hash = KeyTable<object>.HashOf(key);
+        int slot = _main.Find(key, hash);
+        if (slot < 0) return null;
+        if (_expires.Count > 0 && ExpireIfNeeded(key, hash, slot)) return null;
+        return _main.ValueAt(slot);
+    }
+
+    public bool Exists(ReadOnlySpan<byte> key) => Get(key) != null;
+
+    /// <summary>
+    /// Stores <paramref name="value"/> under <paramref name="key"/>, replacing any previous value;
+    /// the key's TTL is dropped unless <paramref name="keepTtl"/> (setKey).
+    /// </summary>
+    public void Set(ReadOnlySpan<byte> key, object value, bool keepTtl = false)
+    {
+        uint hash = KeyTable<object>.HashOf(key);
+        int slot = _main.FindOrAdd(key, hash, out bool added);
+        _main.ValueAt(slot) = value;
+        if (!added && !keepTtl && _expires.Count > 0) _expires.Remove(key, hash, out _);
+        _keyspace.OnKeyModified(this, key);
+    }
+
+    /// <summary>Replaces the value of an existing key in place, keeping its TTL (for in-place updates).</summary>
+    public void Overwrite(ReadOnlySpan<byte> key, object value) => Set(key, value, keepTtl: true);
+
+    /// <summary>Tells watchers that the value of <paramref name="key"/> changed in place.</summary>
+    public void SignalModified(ReadOnlySpan<byte> key) => _keyspace.OnKeyModified(this, key);
+
+    public bool Delete(ReadOnlySpan<byte> key)
+    {
+        uint hash = KeyTable<object>.HashOf(key);
+        int slot = _main.Find(key, hash);
+        if (slot < 0) return false;
+        if (_expires.Count > 0 && ExpireIfNeeded(key, hash, slot)) return false;
+        _main.Remove(key, hash, out _);
+        if (_expires.Count > 0) _expires.Remove(key, hash, out _);
+        _keyspace.OnKeyModified(this, key);
+        return true;
+    }
+
+    /// <summary>The key's expiry as absolute Unix ms, or -1 when it has none (getExpire).</summary>
+    public long GetExpire(ReadOnlySpan<byte> key)
+    {
+        if (_expires.Count == 0) return -1;
+        ref long when = ref _expires.FindValue(key, KeyTable<long>.HashOf(key));
+        return System.Runtime.CompilerServices.Unsafe.IsNullRef(ref when) ? -1 : when;
+    }
+
+    /// <summary>Sets the expiry of an existing key to absolute Unix ms <paramref name="when"/>.</summary>
+    public void SetExpire(ReadOnlySpan<byte> key, long when)
+    {
+        uint hash = KeyTable<object>.HashOf(key);
+        int slot = _main.Find(key, hash);
+        if (slot < 0) return;
+        int e = _expires.FindOrAdd(key, hash, out _, _main.KeyAt(slot));
+        _expires.ValueAt(e) = when;
+        _keyspace.OnKeyModified(this, key);
+    }
+
+    /// <summary>Removes the key's TTL; false when it had none.</summary>
+    public bool Persist(ReadOnlySpan<byte> key)
+    {
+        if (_expires.Count == 0 || !_expires.Remove(key, KeyTable<long>.HashOf(key), out _)) return false;
+        _keyspace.OnKeyModified(this, key);
+        return true;
+    }
+
+    /// <summary>A random key that is not logically expired, or null (RANDOMKEY).</summary>
+    public byte[]? RandomKey(Random random)
+    {
+        // Like Redis, give up sampling after a bound when every key seems expired (replica case).
+        for (int attempt = 0; attempt < 100 && _main.Count > 0; attempt++)
+        {
+            int slot = _main.RandomSlot(random);
+            var key = _main.KeyAt(slot)!;
+            if (_expires.Count == 0) return key;
+            long when = GetExpire(key);
+            if (when < 0 || when > _keyspace.Now) return key;
+            if (!_keyspace.IsReplica || _keyspace.ApplyingMasterStream) ExpireIfNeeded(key, KeyTable<object>.HashOf(key), slot);
+            else if (attempt == 99) return key;
+        }
+        return null;
+    }
+
+    /// <summary>Removes every key.</summary>
+    public void Clear()
+    {
+        _main = new KeyTable<object>();
+        _expires = new KeyTable<long>();
+        AverageTtl = 0;
+        _keyspace.OnDatabaseReplaced(this);
+    }
+
+    internal void SwapContents(Database other)
+    {
+        (_main, other._main) = (other._main, _main);
+        (_expires, other._expires) = (other._expires, _expires);
+        (AverageTtl, other.AverageTtl) = (other.AverageTtl, AverageTtl);
+    }
+
+    /// <summary>True when the key is logically expired. Deletes it unless this node is a replica.</summary>
+    private bool ExpireIfNeeded(ReadOnlySpan<byte> key, uint hash, int slot)
+    {
+        ref long when = ref _expires.FindValue(key, hash);
+        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref when) || when > _keyspace.Now) return false;
+        if (_keyspace.IsReplica && !_keyspace.ApplyingMasterStream) return true;
+        var storedKey = _main.KeyAt(slot)!;
+        DeleteExpired(storedKey, hash);
+        return true;
+    }
+
+    /// <summary>Deletes a key whose TTL ran out and reports it (used by lazy and active expiry).</summary>
+    internal void DeleteExpired(byte[] key, uint hash)
+    {
+        _main.Remove(key, hash, out _);
+        _expires.Remove(key, hash, out _);
+        _keyspace.OnKeyModified(this, key);
+        _keyspace.OnKeyExpired(this, key);
+    }
+
+    /// <summary>Visits keys for SCAN; see <see cref="KeyTable{TValue}.Scan{TState}"/>.</summary>
+    public ulong Scan<TState>(ulong cursor, int count, ref TState state, KeyTable<object>.ScanVisitor<TState> visitor) =>
+        _main.Scan(cursor, count, ref state, visitor);
+
+    public byte[] KeyAt(int slot) => _main.KeyAt(slot)!;
+
+    public object ValueAt(int slot) => _main.ValueAt(slot);
+
+    public int SlotCount => _main.SlotCount;
+
+    /// <summary>True when the key at <paramref name="slot"/> is logically expired (without deleting it).</summary>
+    public bool IsExpiredAt(int slot)
+    {
+        if (_expires.Count == 0) return false;
+        long when = GetExpire(_main.KeyAt(slot)!);
+        return when >= 0 && when <= _keyspace.Now;
+    }
+}

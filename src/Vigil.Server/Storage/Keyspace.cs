@@ -1,0 +1,75 @@
+namespace Vigil.Server.Storage;
+
+/// <summary>
+/// The databases and what every access to them shares: the command's clock (Redis evaluates
+/// expiry against one time per command), whether this node is a replica (replicas never expire
+/// keys themselves), and the hooks that writes and expirations call.
+/// </summary>
+public sealed class Keyspace
+{
+    private Database[] _databases;
+
+    public Keyspace(int databaseCount)
+    {
+        _databases = new Database[databaseCount];
+        for (int i = 0; i < databaseCount; i++) _databases[i] = new Database(i, this);
+    }
+
+    public int DatabaseCount => _databases.Length;
+
+    public Database this[int index] => _databases[index];
+
+    /// <summary>Unix time in milliseconds of the command being executed.</summary>
+    public long Now { get; set; } = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    /// <summary>True on a replica: expired keys read as missing but are only deleted by the master's DEL.</summary>
+    public bool IsReplica { get; set; }
+
+    /// <summary>True while the master's replication stream is being applied (its writes see real state).</summary>
+    public bool ApplyingMasterStream { get; set; }
+
+    /// <summary>Keys removed because their time to live ran out.</summary>
+    public long ExpiredKeys { get; set; }
+
+    /// <summary>Called for every key a write touches (WATCH, client-side caching).</summary>
+    public event Action<Database, ReadOnlySpan<byte>>? KeyModified;
+
+    /// <summary>Called when a key is deleted because it expired (propagates DEL, notifies "expired").</summary>
+    public event Action<Database, byte[]>? KeyExpired;
+
+    /// <summary>Called when a database is emptied as a whole (FLUSHDB, FLUSHALL, SWAPDB).</summary>
+    public event Action<Database>? DatabaseReplaced;
+
+    public void UpdateClock() => Now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    internal void OnKeyModified(Database db, ReadOnlySpan<byte> key) => KeyModified?.Invoke(db, key);
+
+    internal void OnKeyExpired(Database db, byte[] key)
+    {
+        ExpiredKeys++;
+        KeyExpired?.Invoke(db, key);
+    }
+
+    public void OnDatabaseReplaced(Database db) => DatabaseReplaced?.Invoke(db);
+
+    public long TotalKeys()
+    {
+        long n = 0;
+        foreach (var db in _databases) n += db.Count;
+        return n;
+    }
+
+    /// <summary>SWAPDB: the two databases trade contents; clients stay on their index.</summary>
+    public void Swap(int a, int b)
+    {
+        if (a == b) return;
+        _databases[a].SwapContents(_databases[b]);
+        OnDatabaseReplaced(_databases[a]);
+        OnDatabaseReplaced(_databases[b]);
+    }
+
+    public void FlushAll()
+    {
+        foreach (var db in _databases) db.Clear();
+    }
+}

@@ -1,0 +1,208 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Vigil.Server.Clients;
+using Vigil.Server.Commands;
+using Vigil.Server.Configuration;
+using Vigil.Server.Networking;
+using Vigil.Server.Storage;
+
+namespace Vigil.Server;
+
+/// <summary>
+/// A data node: the keyspace, the command table, the clients and the listener, tied together.
+/// Commands run one at a time under <see cref="Sync"/>, as in Redis; reading, parsing and sending
+/// happen outside it.
+/// </summary>
+public sealed class VigilServer : IAsyncDisposable
+{
+    private readonly Listener _listener;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<Action> _cronJobs = new();
+    private Thread? _cronThread;
+    private volatile bool _stopping;
+
+    public VigilServer(ServerConfig config, ServerLog? log = null)
+    {
+        Config = config;
+        Log = log ?? new ServerLog();
+        Keyspace = new Keyspace(config.Databases);
+        Keyspace.IsReplica = config.IsReplica;
+        Commands = new CommandTable();
+        Executor = new CommandExecutor(this);
+        SlowLog = new SlowLog(this);
+        _listener = new Listener(this);
+        RunId = Convert.ToHexString(RandomNumberGenerator.GetBytes(20)).ToLowerInvariant();
+        StartTimeMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        BuiltinCommands.Register(this);
+        AddCronJob(new ActiveExpiry(this).RunCycle);
+    }
+
+    /// <summary>The keyspace lock: every command, and every change to client state, runs under it.</summary>
+    public object Sync { get; } = new();
+
+    public ServerConfig Config { get; }
+
+    public ServerLog Log { get; }
+
+    public Keyspace Keyspace { get; }
+
+    public CommandTable Commands { get; }
+
+    public CommandExecutor Executor { get; }
+
+    public ClientRegistry Clients { get; } = new();
+
+    public ServerStats Stats { get; } = new();
+
+    public SlowLog SlowLog { get; }
+
+    public ReplicationState Replication { get; } = new();
+
+    /// <summary>40 hex characters, new at every start (INFO run_id).</summary>
+    public string RunId { get; }
+
+    public long StartTimeMs { get; }
+
+    /// <summary>Changes to the dataset since the last save (server.dirty).</summary>
+    public long Dirty { get; set; }
+
+    public bool AuthRequired => Config.RequirePass.Length > 0;
+
+    /// <summary>Where the node listens (the real port when configured with port 0).</summary>
+    public IReadOnlyList<IPEndPoint> Endpoints => _listener.Endpoints;
+
+    public int Port => Endpoints.Count > 0 ? Endpoints[0].Port : Config.Port;
+
+    /// <summary>Completes when the server has shut down.</summary>
+    public Task Stopped => _stopped.Task;
+
+    /// <summary>Called under the lock when a client goes away; features drop its state.</summary>
+    public event Action<Client>? ClientClosed;
+
+    /// <summary>Called under the lock when a client's state is reset (RESET): features drop its state.</summary>
+    public event Action<Client>? ClientResetting;
+
+    public void ResetClient(Client client) => ClientResetting?.Invoke(client);
+
+    /// <summary>Called under the lock before the process exits (SHUTDOWN): final save and the like.</summary>
+    public event Action? ShuttingDown;
+
+    /// <summary>Runs <paramref name="job"/> under the lock on every tick of the server cron (hz times a second).</summary>
+    public void AddCronJob(Action job) => _cronJobs.Add(job);
+
+    public void Start()
+    {
+        _listener.Bind(Config.Bind, Config.Port, Config.TcpBacklog);
+        _listener.Start();
+        _cronThread = new Thread(CronLoop) { IsBackground = true, Name = "vigil-cron" };
+        _cronThread.Start();
+        Log.Notice($"Server initialized");
+        Log.Notice($"Ready to accept connections tcp");
+    }
+
+    internal void Accept(Socket socket)
+    {
+        socket.NoDelay = true;
+        if (Config.TcpKeepAlive > 0)
+        {
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, Config.TcpKeepAlive);
+        }
+        var remote = (IPEndPoint)socket.RemoteEndPoint!;
+        var local = (IPEndPoint)socket.LocalEndPoint!;
+        string? refusal = null;
+        Client client;
+        lock (Sync)
+        {
+            Stats.TotalConnectionsReceived++;
+            client = new Client(Clients.NextId(), FormatEndpoint(remote), FormatEndpoint(local), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            if (Clients.Count >= Config.MaxClients) refusal = "-ERR max number of clients reached\r\n";
+            else if (IsRefusedByProtectedMode(remote.Address)) refusal = ProtectedModeMessage;
+            if (refusal == null) Clients.Add(client);
+            else Stats.RejectedConnections++;
+        }
+        if (refusal != null)
+        {
+            try
+            {
+                socket.Send(System.Text.Encoding.ASCII.GetBytes(refusal));
+            }
+            catch (SocketException)
+            {
+            }
+            socket.Dispose();
+            return;
+        }
+        var connection = new Connection(socket, this, client);
+        _ = connection.RunAsync();
+    }
+
+    private bool IsRefusedByProtectedMode(IPAddress address)
+    {
+        if (!Config.ProtectedMode || AuthRequired) return false;
+        // Protected mode applies only while bind is left at its default (every interface).
+        if (!(Config.Bind.Length == 2 && Config.Bind[0] == "*" && Config.Bind[1] == "-::*")) return false;
+        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        return !IPAddress.IsLoopback(address);
+    }
+
+    private const string ProtectedModeMessage =
+        "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. " +
+        "In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you " +
+        "may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the " +
+        "loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible " +
+        "from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode " +
+        "by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you " +
+        "started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password " +
+        "for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from " +
+        "the outside.\r\n";
+
+    private static string FormatEndpoint(IPEndPoint endpoint)
+    {
+        var address = endpoint.Address.IsIPv4MappedToIPv6 ? endpoint.Address.MapToIPv4() : endpoint.Address;
+        return address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]:{endpoint.Port}" : $"{address}:{endpoint.Port}";
+    }
+
+    internal void OnClientClosed(Client client)
+    {
+        Clients.Remove(client);
+        ClientClosed?.Invoke(client);
+    }
+
+    private void CronLoop()
+    {
+        while (!_stopping)
+        {
+            Thread.Sleep(1000 / Math.Max(1, Config.Hz));
+            lock (Sync)
+            {
+                if (_stopping) return;
+                Keyspace.UpdateClock();
+                foreach (var job in _cronJobs) job();
+            }
+        }
+    }
+
+    /// <summary>SHUTDOWN: runs the shutdown hooks, closes the listener and every client.</summary>
+    public void Shutdown()
+    {
+        lock (Sync)
+        {
+            if (_stopping) return;
+            _stopping = true;
+            Log.Warning("User requested shutdown...");
+            ShuttingDown?.Invoke();
+            foreach (var client in Clients.Snapshot()) client.Kill();
+        }
+        _listener.Dispose();
+        Log.Warning("Redis is now ready to exit, bye bye...");
+        _stopped.TrySetResult();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Shutdown();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,81 @@
+using System.Runtime.InteropServices;
+using Vigil.Server;
+using Vigil.Server.Configuration;
+
+namespace Vigil;
+
+/// <summary>`vigil server`: redis-server's command line, startup and shutdown.</summary>
+internal static class ServerHost
+{
+    public static string VersionLine =>
+        $"Vigil server v={ServerInfo.RedisVersion} sha=00000000:0 malloc=dotnet bits=64 build=vigil-{ServerInfo.VigilVersion}";
+
+    public static int Run(string[] args)
+    {
+        if (args.Length >= 1 && args[0] is "-v" or "--version")
+        {
+            Console.WriteLine(VersionLine);
+            return 0;
+        }
+        if (args.Length >= 1 && args[0] is "-h" or "--help")
+        {
+            Console.WriteLine("Usage: vigil server [/path/to/redis.conf] [options] [-]");
+            Console.WriteLine("       vigil server - (read config from stdin)");
+            Console.WriteLine("       vigil server -v or --version");
+            Console.WriteLine();
+            Console.WriteLine("Examples:");
+            Console.WriteLine("       vigil server (run the server with default config)");
+            Console.WriteLine("       vigil server /etc/redis/6379.conf");
+            Console.WriteLine("       vigil server --port 7777");
+            Console.WriteLine("       vigil server /etc/myredis.conf --loglevel verbose --maxmemory 10mb");
+            return 0;
+        }
+
+        ServerConfig config;
+        try
+        {
+            config = ConfigLoader.Load(args);
+        }
+        catch (ConfigException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 1;
+        }
+
+        var log = new ServerLog { MinimumLevel = ServerLog.Parse(config.LogLevel) };
+        if (config.LogFile.Length > 0) log.UseFile(config.LogFile);
+        log.Notice("oO0OoO0OoO0Oo Vigil is starting oO0OoO0OoO0Oo");
+        log.Notice($"Vigil version={ServerInfo.VigilVersion}, redis compatibility={ServerInfo.RedisVersion}, bits=64, pid={Environment.ProcessId}, just started");
+        log.Notice(config.ConfigFile == null
+            ? "Warning: no config file specified, using the default config. In order to specify a config file use vigil server /path/to/redis.conf"
+            : "Configuration loaded");
+
+        var server = new VigilServer(config, log);
+        try
+        {
+            server.Start();
+        }
+        catch (IOException e)
+        {
+            log.Warning(e.Message);
+            return 1;
+        }
+        if (config.PidFile.Length > 0) File.WriteAllText(config.PidFile, Environment.ProcessId + "\n");
+
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
+        {
+            c.Cancel = true;
+            log.Warning("Received SIGTERM scheduling shutdown...");
+            server.Shutdown();
+        });
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c =>
+        {
+            c.Cancel = true;
+            log.Warning("Received SIGINT scheduling shutdown...");
+            server.Shutdown();
+        });
+        server.Stopped.GetAwaiter().GetResult();
+        if (config.PidFile.Length > 0) File.Delete(config.PidFile);
+        return 0;
+    }
+}

@@ -15,6 +15,14 @@ public sealed class ServerStats
     public long TotalErrorReplies;
     public long UnexpectedErrorReplies;
 
+    // Gauges kept by the features that own them (INFO clients/stats print them).
+    public long BlockedClients;
+    public long BlockedKeys;
+    public long WatchingClients;
+    public long WatchedKeys;
+    public long PubSubChannels;
+    public long PubSubPatterns;
+
     /// <summary>Error replies by their first word ("ERR", "WRONGTYPE"), for INFO errorstats.</summary>
     public Dictionary<string, long> ErrorsByCode { get; } = new(StringComparer.Ordinal);
 

@@ -9,6 +9,8 @@ using Vigil.Server.Storage;
 
 namespace Vigil.Server;
 
+public delegate void KeyspaceEventSink(PubSub.KeyspaceEventType type, string eventName, int db, ReadOnlySpan<byte> key);
+
 /// <summary>
 /// A data node: the keyspace, the command table, the clients and the listener, tied together.
 /// Commands run one at a time under <see cref="Sync"/>, as in Redis; reading, parsing and sending
@@ -76,6 +78,9 @@ public sealed class VigilServer : IAsyncDisposable
 
     /// <summary>Completes when the server has shut down.</summary>
     public Task Stopped => _stopped.Task;
+
+    /// <summary>Delivers keyspace events (pub/sub installs it): type, event name, database, key.</summary>
+    public KeyspaceEventSink? KeyspaceEvents { get; set; }
 
     /// <summary>Called under the lock when a client goes away; features drop its state.</summary>
     public event Action<Client>? ClientClosed;

@@ -101,6 +101,19 @@ public sealed class CommandContext
 
     public void WrongArgCount() => Error($"ERR wrong number of arguments for '{Command.FullName}' command");
 
+    /// <summary>
+    /// Fires a keyspace event for <paramref name="key"/> in the current database (notifyKeyspaceEvent):
+    /// published on __keyspace@db__:key and __keyevent@db__:event when notify-keyspace-events selects it.
+    /// </summary>
+    public void Notify(PubSub.KeyspaceEventType type, string eventName, ReadOnlySpan<byte> key) =>
+        Server.KeyspaceEvents?.Invoke(type, eventName, Db.Id, key);
+
+    /// <summary>
+    /// The arguments to propagate to replicas and the AOF instead of the command as sent, where Redis
+    /// rewrites it (relative expiry to PEXPIREAT/PXAT, INCRBYFLOAT to SET KEEPTTL, SPOP to SREM, ...).
+    /// </summary>
+    public byte[][]? PropagateAs { get; set; }
+
     /// <summary>Marks the dataset changed by <paramref name="changes"/> (server.dirty): the command is propagated.</summary>
     public void MarkDirty(long changes = 1) => Server.Dirty += changes;
 

@@ -64,6 +64,7 @@ public sealed class CommandExecutor
     {
         ctx.Command = command;
         ctx.SuppressPropagation = false;
+        ctx.PropagateAs = null;
         long dirtyBefore = _server.Dirty;
         long start = Stopwatch.GetTimestamp();
         command.Handler(ctx);

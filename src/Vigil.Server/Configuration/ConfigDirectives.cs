@@ -54,6 +54,16 @@ public static class ConfigDirectives
             Int("slowlog-log-slower-than", true, 10000, -1, long.MaxValue, c => c.SlowlogLogSlowerThan, (c, v) => c.SlowlogLogSlowerThan = v),
             Int("slowlog-max-len", true, 128, 0, int.MaxValue, c => c.SlowlogMaxLen, (c, v) => c.SlowlogMaxLen = (int)v),
             Int("latency-monitor-threshold", true, 0, 0, long.MaxValue, c => c.LatencyMonitorThreshold, (c, v) => c.LatencyMonitorThreshold = v),
+            Memory("hash-max-listpack-entries", true, 128, 0, long.MaxValue, c => c.HashMaxListpackEntries, (c, v) => c.HashMaxListpackEntries = v, "hash-max-ziplist-entries"),
+            Memory("hash-max-listpack-value", true, 64, 0, long.MaxValue, c => c.HashMaxListpackValue, (c, v) => c.HashMaxListpackValue = v, "hash-max-ziplist-value"),
+            Memory("set-max-intset-entries", true, 512, 0, long.MaxValue, c => c.SetMaxIntsetEntries, (c, v) => c.SetMaxIntsetEntries = v),
+            Memory("zset-max-listpack-entries", true, 128, 0, long.MaxValue, c => c.ZsetMaxListpackEntries, (c, v) => c.ZsetMaxListpackEntries = v, "zset-max-ziplist-entries"),
+            Memory("zset-max-listpack-value", true, 64, 0, long.MaxValue, c => c.ZsetMaxListpackValue, (c, v) => c.ZsetMaxListpackValue = v, "zset-max-ziplist-value"),
+            Int("list-max-listpack-size", true, -2, int.MinValue, int.MaxValue, c => c.ListMaxListpackSize, (c, v) => c.ListMaxListpackSize = (int)v, "list-max-ziplist-size"),
+            Int("list-compress-depth", true, 0, 0, int.MaxValue, c => c.ListCompressDepth, (c, v) => c.ListCompressDepth = (int)v),
+            String("notify-keyspace-events", true, "", c => c.NotifyKeyspaceEvents, (c, v) => c.NotifyKeyspaceEvents = v),
+            new("client-output-buffer-limit", true, "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
+                c => c.ClientOutputBufferLimit.ToString(), (c, a) => c.ClientOutputBufferLimit.Apply(a)) { MultiArg = true },
         };
         foreach (var d in list)
         {

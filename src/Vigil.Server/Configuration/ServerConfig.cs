@@ -45,6 +45,20 @@ public sealed class ServerConfig
     public bool ReplicaReadOnly { get; set; } = true;
     public bool ReplicaServeStaleData { get; set; } = true;
 
+    // Encodings of small collections (what OBJECT ENCODING reports follows these thresholds)
+    public long HashMaxListpackEntries { get; set; } = 128;
+    public long HashMaxListpackValue { get; set; } = 64;
+    public long SetMaxIntsetEntries { get; set; } = 512;
+    public long ZsetMaxListpackEntries { get; set; } = 128;
+    public long ZsetMaxListpackValue { get; set; } = 64;
+    public int ListMaxListpackSize { get; set; } = -2;
+    public int ListCompressDepth { get; set; }
+
+    // Notifications and client limits
+    public string NotifyKeyspaceEvents { get; set; } = "";
+
+    public OutputBufferLimits ClientOutputBufferLimit { get; } = new();
+
     // Slow log
     public long SlowlogLogSlowerThan { get; set; } = 10000;
     public int SlowlogMaxLen { get; set; } = 128;

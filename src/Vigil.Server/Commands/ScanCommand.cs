@@ -73,8 +73,9 @@ internal static class ScanCommand
 
             bool usePattern = patternArg > 0 && !GlobPattern.MatchesAll(ctx.Arg(patternArg));
             int kept = 0;
-            foreach (var key in keys)
+            for (int i = 0; i < keys.Count; i++)
             {
+                var key = keys[i];
                 if (usePattern && !GlobPattern.IsMatch(ctx.Arg(patternArg), key)) continue;
                 if (typeArg > 0)
                 {

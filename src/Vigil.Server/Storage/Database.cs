@@ -40,6 +40,7 @@ public sealed class Database
         int slot = _main.Find(key, hash);
         if (slot < 0) return null;
         if (_expires.Count > 0 && ExpireIfNeeded(key, hash, slot)) return null;
+        if (_keyspace.CopyOnWrite != null && _keyspace.InWriteCommand) return _keyspace.CopyOnWrite.Protect(ref _main.ValueAt(slot));
         return _main.ValueAt(slot);
     }
 

@@ -28,6 +28,12 @@ public sealed class Keyspace
     /// <summary>True while the master's replication stream is being applied (its writes see real state).</summary>
     public bool ApplyingMasterStream { get; set; }
 
+    /// <summary>Set while a snapshot is being written: write commands copy collections before changing them.</summary>
+    public Persistence.SnapshotGuard? CopyOnWrite { get; set; }
+
+    /// <summary>True while a command flagged write runs (its lookups may change the values they return).</summary>
+    public bool InWriteCommand { get; set; }
+
     /// <summary>Keys removed because their time to live ran out.</summary>
     public long ExpiredKeys { get; set; }
 

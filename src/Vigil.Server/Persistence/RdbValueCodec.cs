@@ -9,11 +9,22 @@ public static class RdbValueCodec
 {
     public static void WriteTypeAndValue(RdbWriter w, byte[] key, object value)
     {
+        w.WriteByte(TypeOf(value));
+        w.WriteString(key);
+        WriteValue(w, value);
+    }
+
+    public static byte TypeOf(object value) => value switch
+    {
+        byte[] => RdbFormat.TypeString,
+        _ => throw new InvalidOperationException($"no RDB form for {value.GetType().Name}"),
+    };
+
+    public static void WriteValue(RdbWriter w, object value)
+    {
         switch (value)
         {
             case byte[] s:
-                w.WriteByte(RdbFormat.TypeString);
-                w.WriteString(key);
                 w.WriteString(s);
                 break;
             default:

@@ -8,5 +8,6 @@ internal static class BuiltinCommands
         ConnectionCommands.Register(server);
         StringCommands.Register(server);
         KeyCommands.Register(server);
+        DumpRestoreCommands.Register(server);
     }
 }

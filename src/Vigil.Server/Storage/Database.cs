@@ -50,6 +50,7 @@ public sealed class Database
             ref uint stamp = ref _main.AccessAt(slot);
             stamp = KeyAccess.Touched(stamp, _keyspace);
         }
+        if (_keyspace.CopyOnWrite != null && _keyspace.InWriteCommand) return _keyspace.CopyOnWrite.Protect(ref _main.ValueAt(slot));
         return _main.ValueAt(slot);
     }
 

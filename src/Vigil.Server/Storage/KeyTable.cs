@@ -213,6 +213,26 @@ public sealed class KeyTable<TValue>
 
     public delegate void ScanVisitor<TState>(ref TState state, int slot);
 
+    /// <summary>
+    /// Copies every live key and value (the references, not the values) for a point-in-time view:
+    /// O(n) but only a memory copy, done under the lock when a snapshot starts.
+    /// </summary>
+    public (byte[][] Keys, TValue[] Values) CopyEntries()
+    {
+        var keys = new byte[Count][];
+        var values = new TValue[Count];
+        int n = 0;
+        for (int i = 0; i < _used; i++)
+        {
+            ref Entry e = ref _entries[i];
+            if (e.Key == null) continue;
+            keys[n] = e.Key;
+            values[n] = e.Value;
+            n++;
+        }
+        return (keys, values);
+    }
+
     /// <summary>Halves the bucket array while under 1/8 full, and compacts the entries (Redis shrinks at 10%).</summary>
     public void ShrinkIfSparse()
     {

@@ -37,6 +37,12 @@ public sealed class Keyspace
     /// <summary>lfu-decay-time: minutes for the LFU counter to decay by one.</summary>
     public int LfuDecayTime { get; set; } = 1;
 
+    /// <summary>Set while a snapshot is being written: write commands copy collections before changing them.</summary>
+    public Persistence.SnapshotGuard? CopyOnWrite { get; set; }
+
+    /// <summary>True while a command flagged write runs (its lookups may change the values they return).</summary>
+    public bool InWriteCommand { get; set; }
+
     /// <summary>Keys removed because their time to live ran out.</summary>
     public long ExpiredKeys { get; set; }
 

@@ -24,7 +24,7 @@ internal sealed class FakeCloneableSet : IRedisValue, ICloneableValue
 
     public string Encoding => "hashtable";
 
-    public IRedisValue Clone()
+    public object Clone()
     {
         var copy = new FakeCloneableSet();
         copy.Members.UnionWith(Members);

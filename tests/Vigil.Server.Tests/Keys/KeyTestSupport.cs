@@ -1,5 +1,4 @@
 using System.Text;
-using Vigil.Server.PubSub;
 using Vigil.Server.Storage;
 using Vigil.Server.Tests.Infrastructure;
 

@@ -36,7 +36,7 @@ internal sealed class Listener : IDisposable
             var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
             try
             {
-                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                // No ReuseAddress: on Linux .NET maps it to SO_REUSEPORT too, which lets two servers share a port.
                 if (address.AddressFamily == AddressFamily.InterNetworkV6) socket.DualMode = false;
                 socket.Bind(new IPEndPoint(address, port));
                 socket.Listen(backlog);

@@ -123,6 +123,7 @@ public sealed class Database
     /// <summary>Removes every key.</summary>
     public void Clear()
     {
+        _keyspace.OnDatabaseReplacing(this, null);
         _main = new KeyTable<object>();
         _expires = new KeyTable<long>();
         AverageTtl = 0;

@@ -21,7 +21,9 @@ public sealed class KeyTable<TValue>
     }
 
     private const int MinBuckets = 4;
-    private static readonly ulong Seed = (ulong)Random.Shared.NextInt64();
+    // One seed for every instantiation: callers hash a key once and use the hash on the main and
+    // the expires tables alike (a static field of this generic type would differ per TValue).
+    private static ulong Seed => KeyHashSeed.Value;
 
     private int[] _buckets = new int[MinBuckets];   // entry index + 1; 0 is an empty bucket
     private Entry[] _entries = new Entry[MinBuckets];
@@ -233,4 +235,10 @@ public sealed class KeyTable<TValue>
         v = ((v >> 4) & 0x0F0F0F0F0F0F0F0FUL) | ((v & 0x0F0F0F0F0F0F0F0FUL) << 4);
         return System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(v);
     }
+}
+
+/// <summary>The process-wide hash seed of <see cref="KeyTable{TValue}"/>.</summary>
+internal static class KeyHashSeed
+{
+    public static readonly ulong Value = (ulong)Random.Shared.NextInt64();
 }

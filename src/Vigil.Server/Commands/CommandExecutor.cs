@@ -67,7 +67,10 @@ public sealed class CommandExecutor
         ctx.PropagateAs = null;
         long dirtyBefore = _server.Dirty;
         long start = Stopwatch.GetTimestamp();
+        bool wasWriting = _server.Keyspace.InWriteCommand;
+        _server.Keyspace.InWriteCommand = command.Has(CommandFlags.Write);
         command.Handler(ctx);
+        _server.Keyspace.InWriteCommand = wasWriting;
         long micros = (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds;
 
         command.Calls++;

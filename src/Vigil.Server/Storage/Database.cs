@@ -8,7 +8,7 @@ namespace Vigil.Server.Storage;
 /// </summary>
 public sealed class Database
 {
-    private KeyTable<object> _main = new();
+    private KeyTable<object> _main = new(trackAccess: true);
     private KeyTable<long> _expires = new();
     private readonly Keyspace _keyspace;
 
@@ -33,14 +33,39 @@ public sealed class Database
 
     internal KeyTable<long> Expires => _expires;
 
-    /// <summary>The value of <paramref name="key"/>, or null when absent or expired (lookupKey).</summary>
-    public object? Get(ReadOnlySpan<byte> key)
+    /// <summary>The value of <paramref name="key"/>, or null when absent or expired (lookupKey). Counts as an access.</summary>
+    public object? Get(ReadOnlySpan<byte> key) => Lookup(key, touch: true);
+
+    /// <summary>Like <see cref="Get"/> but leaves the key's access time alone (LOOKUP_NOTOUCH: TYPE, TTL, OBJECT...).</summary>
+    public object? Peek(ReadOnlySpan<byte> key) => Lookup(key, touch: false);
+
+    private object? Lookup(ReadOnlySpan<byte> key, bool touch)
     {
         uint hash = KeyTable<object>.HashOf(key);
         int slot = _main.Find(key, hash);
         if (slot < 0) return null;
         if (_expires.Count > 0 && ExpireIfNeeded(key, hash, slot)) return null;
+        if (touch)
+        {
+            ref uint stamp = ref _main.AccessAt(slot);
+            stamp = KeyAccess.Touched(stamp, _keyspace);
+        }
+        if (_keyspace.CopyOnWrite != null && _keyspace.InWriteCommand) return _keyspace.CopyOnWrite.Protect(ref _main.ValueAt(slot));
         return _main.ValueAt(slot);
+    }
+
+    /// <summary>The access stamp of an existing key (see <see cref="KeyAccess"/>), or 0 when absent.</summary>
+    public uint AccessStampOf(ReadOnlySpan<byte> key)
+    {
+        int slot = _main.Find(key);
+        return slot < 0 ? 0 : _main.AccessAt(slot);
+    }
+
+    /// <summary>Gives an existing key the access stamp of the value it received from elsewhere (RENAME, MOVE keep it).</summary>
+    public void SetAccessStamp(ReadOnlySpan<byte> key, uint stamp)
+    {
+        int slot = _main.Find(key);
+        if (slot >= 0) _main.AccessAt(slot) = stamp;
     }
 
     public bool Exists(ReadOnlySpan<byte> key) => Get(key) != null;
@@ -53,7 +78,11 @@ public sealed class Database
     {
         uint hash = KeyTable<object>.HashOf(key);
         int slot = _main.FindOrAdd(key, hash, out bool added);
-        _main.ValueAt(slot) = value;
+        ref object stored = ref _main.ValueAt(slot);
+        ref uint stamp = ref _main.AccessAt(slot);
+        // Storing the same object again is an in-place update (an access); anything else is a new value.
+        stamp = !added && ReferenceEquals(stored, value) ? KeyAccess.Touched(stamp, _keyspace) : KeyAccess.NewStamp(_keyspace);
+        stored = value;
         if (!added && !keepTtl && _expires.Count > 0) _expires.Remove(key, hash, out _);
         _keyspace.OnKeyModified(this, key);
     }
@@ -124,7 +153,7 @@ public sealed class Database
     public void Clear()
     {
         _keyspace.OnDatabaseReplacing(this, null);
-        _main = new KeyTable<object>();
+        _main = new KeyTable<object>(trackAccess: true);
         _expires = new KeyTable<long>();
         AverageTtl = 0;
         _keyspace.OnDatabaseReplaced(this);

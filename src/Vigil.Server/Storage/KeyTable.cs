@@ -21,15 +21,19 @@ public sealed class KeyTable<TValue>
     }
 
     private const int MinBuckets = 4;
-    // One seed for every instantiation: callers hash a key once and use the hash on the main and
-    // the expires tables alike (a static field of this generic type would differ per TValue).
-    private static ulong Seed => KeyHashSeed.Value;
 
     private int[] _buckets = new int[MinBuckets];   // entry index + 1; 0 is an empty bucket
     private Entry[] _entries = new Entry[MinBuckets];
+    private uint[]? _access;    // per entry, parallel to _entries: LRU clock or LFU counter (see KeyAccess)
     private int _used;          // entries handed out so far (high-water mark)
     private int _freeList = -1;
     private int _freeCount;
+
+    /// <summary>A table whose entries carry an access stamp (the keyspace: OBJECT IDLETIME/FREQ, eviction).</summary>
+    public KeyTable(bool trackAccess = false)
+    {
+        if (trackAccess) _access = new uint[MinBuckets];
+    }
 
     public int Count => _used - _freeCount;
 
@@ -38,11 +42,17 @@ public sealed class KeyTable<TValue>
     /// <summary>Slots that <see cref="KeyAt"/> and <see cref="ValueAt"/> accept: 0 to SlotCount - 1.</summary>
     public int SlotCount => _used;
 
-    public static uint HashOf(ReadOnlySpan<byte> key) => (uint)XxHash3.HashToUInt64(key, (long)Seed);
+    public static uint HashOf(ReadOnlySpan<byte> key) => (uint)XxHash3.HashToUInt64(key, KeyHashSeed.Value);
 
     public byte[]? KeyAt(int slot) => _entries[slot].Key;
 
     public ref TValue ValueAt(int slot) => ref _entries[slot].Value;
+
+    /// <summary>True when entries carry an access stamp.</summary>
+    public bool TracksAccess => _access != null;
+
+    /// <summary>The access stamp of the entry at <paramref name="slot"/>; only when <see cref="TracksAccess"/>.</summary>
+    public ref uint AccessAt(int slot) => ref _access![slot];
 
     public int Find(ReadOnlySpan<byte> key) => Find(key, HashOf(key));
 
@@ -97,7 +107,11 @@ public sealed class KeyTable<TValue>
         }
         else
         {
-            if (_used == _entries.Length) Array.Resize(ref _entries, _entries.Length * 2);
+            if (_used == _entries.Length)
+            {
+                Array.Resize(ref _entries, _entries.Length * 2);
+                if (_access != null) Array.Resize(ref _access, _entries.Length);
+            }
             index = _used++;
         }
         ref int bucket = ref _buckets[hash & (uint)(_buckets.Length - 1)];
@@ -107,6 +121,7 @@ public sealed class KeyTable<TValue>
         e.Value = default!;
         e.Next = bucket - 1;
         bucket = index + 1;
+        if (_access != null) _access[index] = 0;
         return index;
     }
 
@@ -143,6 +158,7 @@ public sealed class KeyTable<TValue>
     {
         _buckets = new int[MinBuckets];
         _entries = new Entry[MinBuckets];
+        if (_access != null) _access = new uint[MinBuckets];
         _used = 0;
         _freeList = -1;
         _freeCount = 0;
@@ -197,6 +213,26 @@ public sealed class KeyTable<TValue>
 
     public delegate void ScanVisitor<TState>(ref TState state, int slot);
 
+    /// <summary>
+    /// Copies every live key and value (the references, not the values) for a point-in-time view:
+    /// O(n) but only a memory copy, done under the lock when a snapshot starts.
+    /// </summary>
+    public (byte[][] Keys, TValue[] Values) CopyEntries()
+    {
+        var keys = new byte[Count][];
+        var values = new TValue[Count];
+        int n = 0;
+        for (int i = 0; i < _used; i++)
+        {
+            ref Entry e = ref _entries[i];
+            if (e.Key == null) continue;
+            keys[n] = e.Key;
+            values[n] = e.Value;
+            n++;
+        }
+        return (keys, values);
+    }
+
     /// <summary>Halves the bucket array while under 1/8 full, and compacts the entries (Redis shrinks at 10%).</summary>
     public void ShrinkIfSparse()
     {
@@ -208,12 +244,14 @@ public sealed class KeyTable<TValue>
     private void Resize(int bucketCount)
     {
         var entries = new Entry[Math.Max(bucketCount, MinBuckets)];
+        var access = _access == null ? null : new uint[entries.Length];
         var buckets = new int[bucketCount];
         int n = 0;
         for (int i = 0; i < _used; i++)
         {
             ref Entry old = ref _entries[i];
             if (old.Key == null) continue;
+            if (access != null) access[n] = _access![i];
             ref Entry e = ref entries[n];
             e = old;
             ref int bucket = ref buckets[e.Hash & (uint)(bucketCount - 1)];
@@ -222,6 +260,7 @@ public sealed class KeyTable<TValue>
             n++;
         }
         _entries = entries;
+        _access = access;
         _buckets = buckets;
         _used = n;
         _freeList = -1;
@@ -237,8 +276,12 @@ public sealed class KeyTable<TValue>
     }
 }
 
-/// <summary>The process-wide hash seed of <see cref="KeyTable{TValue}"/>.</summary>
+/// <summary>
+/// The hash seed, one per process and shared by every KeyTable instantiation: the keyspace and the
+/// expires table look keys up with each other's hashes. (A static field of the generic class would
+/// be one seed per type argument.)
+/// </summary>
 internal static class KeyHashSeed
 {
-    public static readonly ulong Value = (ulong)Random.Shared.NextInt64();
+    public static readonly long Value = Random.Shared.NextInt64();
 }

@@ -28,6 +28,21 @@ public sealed class Keyspace
     /// <summary>True while the master's replication stream is being applied (its writes see real state).</summary>
     public bool ApplyingMasterStream { get; set; }
 
+    /// <summary>True under an LFU maxmemory-policy: key access stamps count frequency instead of recency.</summary>
+    public bool LfuEnabled { get; set; }
+
+    /// <summary>lfu-log-factor: how slowly the LFU counter saturates.</summary>
+    public int LfuLogFactor { get; set; } = 10;
+
+    /// <summary>lfu-decay-time: minutes for the LFU counter to decay by one.</summary>
+    public int LfuDecayTime { get; set; } = 1;
+
+    /// <summary>Set while a snapshot is being written: write commands copy collections before changing them.</summary>
+    public Persistence.SnapshotGuard? CopyOnWrite { get; set; }
+
+    /// <summary>True while a command flagged write runs (its lookups may change the values they return).</summary>
+    public bool InWriteCommand { get; set; }
+
     /// <summary>Keys removed because their time to live ran out.</summary>
     public long ExpiredKeys { get; set; }
 

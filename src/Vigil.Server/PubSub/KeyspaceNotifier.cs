@@ -1,6 +1,5 @@
 using System.Text;
 using Vigil.Protocol;
-using Vigil.Server.Storage;
 
 namespace Vigil.Server.PubSub;
 
@@ -24,8 +23,8 @@ internal sealed class KeyspaceNotifier
     {
         _server = server;
         _hub = hub;
+        // Expired keys are announced by the key commands' Keyspace.KeyExpired handler through this sink.
         server.KeyspaceEvents = Notify;
-        server.Keyspace.KeyExpired += OnKeyExpired;
     }
 
     /// <summary>The classes in force, parsed from notify-keyspace-events; none when the string is invalid.</summary>
@@ -63,8 +62,6 @@ internal sealed class KeyspaceNotifier
             _hub.Publish(_channel.AsSpan(0, length), key, shard: false);
         }
     }
-
-    private void OnKeyExpired(Database db, byte[] key) => Notify(KeyspaceEventType.Expired, "expired", db.Id, key);
 
     /// <summary>Writes prefix + db + "__:" + suffix into the reused channel buffer; returns its length.</summary>
     private int BuildChannel(ReadOnlySpan<byte> prefix, int db, ReadOnlySpan<byte> suffix)

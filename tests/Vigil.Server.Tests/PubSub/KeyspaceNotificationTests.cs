@@ -93,16 +93,35 @@ public class KeyspaceNotificationTests
     }
 
     [Fact]
-    public void NotificationsFromCommands_ReachSubscribers()
+    public void SetDelExpireAndExpiry_NotifyAsRedis()
     {
-        using var server = new TestServer(c => c.NotifyKeyspaceEvents = "KA");
+        using var server = new TestServer(c => c.NotifyKeyspaceEvents = "KEA");
         using var sub = server.Connect();
         using var c = server.Connect();
-        sub.Call("SUBSCRIBE", "__keyspace@0__:k");
-        c.Call("SET", "k", "v");
-        c.Call("DEL", "k");
-        Assert.Equal("*[$message, $__keyspace@0__:k, $set]", sub.Read().ToString());
-        Assert.Equal("*[$message, $__keyspace@0__:k, $del]", sub.Read().ToString());
+        sub.Call("PSUBSCRIBE", "__key*__:*");
+        c.Call("SET", "foo", "bar");
+        AssertEvents(sub, ("set", "foo"));
+        c.Call("DEL", "foo");
+        AssertEvents(sub, ("del", "foo"));
+        c.Call("SET", "foo", "bar", "PX", "100");
+        AssertEvents(sub, ("set", "foo"), ("expire", "foo"));
+        c.Call("EXPIRE", "foo", "1");
+        AssertEvents(sub, ("expire", "foo"));
+        PubSubTests.WaitUntil(() => c.CallText("EXISTS", "foo") == ":0");
+        AssertEvents(sub, ("expired", "foo"));
+        c.Call("SELECT", "3");
+        c.Call("SET", "k", "1");
+        Assert.Equal("*[$pmessage, $__key*__:*, $__keyspace@3__:k, $set]", sub.Read().ToString());
+    }
+
+    /// <summary>Each event arrives as the keyspace message, then the keyevent message.</summary>
+    private static void AssertEvents(RawClient sub, params (string Event, string Key)[] events)
+    {
+        foreach (var (name, key) in events)
+        {
+            Assert.Equal($"*[$pmessage, $__key*__:*, $__keyspace@0__:{key}, ${name}]", sub.Read().ToString());
+            Assert.Equal($"*[$pmessage, $__key*__:*, $__keyevent@0__:{name}, ${key}]", sub.Read().ToString());
+        }
     }
 
     private static void Fire(TestServer server, KeyspaceEventType type, string eventName, int db, string key)

@@ -232,6 +232,24 @@ public class PubSubTests
     }
 
     [Fact]
+    public void SlowSubscriber_AboveTheSoftLimitForLongerThanItsSeconds_IsDisconnected()
+    {
+        using var server = new TestServer(c => c.ClientOutputBufferLimit.PubSub = new(0, 64 * 1024, 1));
+        using var slow = server.Connect();
+        using var pub = server.Connect();
+        slow.Call("SUBSCRIBE", "trickle");
+        string payload = new('y', 64 * 1024);
+        // Enough to fill the socket buffers and leave the server holding more than the soft limit;
+        // then nothing more is published, so only the timed check can close the subscriber.
+        for (int i = 0; i < 512; i++)
+        {
+            if (pub.CallText("PUBLISH", "trickle", payload) == ":0") break;
+        }
+        WaitUntil(() => pub.CallText("PUBSUB", "NUMSUB", "trickle") == "*[$trickle, :0]");
+        Assert.True(slow.IsClosedByServer());
+    }
+
+    [Fact]
     public void StackExchangeRedis_Subscriber_ReceivesPublishedMessagesInOrder()
     {
         using var server = new TestServer();

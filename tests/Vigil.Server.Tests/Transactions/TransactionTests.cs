@@ -175,8 +175,7 @@ public class TransactionTests
     {
         using var server = new TestServer();
         using var a = server.Connect();
-        a.Call("SET", "e", "1");
-        lock (server.Server.Sync) server.Server.Keyspace[0].SetExpire("e"u8, server.Server.Keyspace.Now + 100);
+        a.Call("SET", "e", "1", "PX", "100");
         a.Call("WATCH", "e");
         Thread.Sleep(300);
         a.Call("MULTI");

@@ -62,9 +62,9 @@ public sealed class PubSubHub
     /// <summary>Unsubscribes; with <paramref name="notify"/> writes the confirmation even when not subscribed.</summary>
     public void Unsubscribe(Client client, ReadOnlySpan<byte> name, SubscriptionKind kind, bool notify)
     {
-        var subs = client.GetOrAddExtension<Subscriptions>();
-        RemoveOne(client, subs, name, kind);
-        if (notify) WriteSubscriptionEvent(client, UnsubscribeWord(kind), name, hasName: true, CountFor(subs, kind));
+        var subs = client.GetExtension<Subscriptions>();
+        if (subs != null) RemoveOne(client, subs, name, kind);
+        if (notify) WriteSubscriptionEvent(client, UnsubscribeWord(kind), name, hasName: true, subs == null ? 0 : CountFor(subs, kind));
     }
 
     /// <summary>

@@ -26,10 +26,10 @@ public class ExpireTests
         using var c = server.Connect();
         c.Call("SET", "a", "1");
         Assert.Equal(":1", c.CallText("EXPIRE", "a", "100"));
-        Assert.Equal(":100", c.CallText("TTL", "a"));
+        Assert.InRange(c.Call("TTL", "a").Integer, 99, 100);
         Assert.InRange(c.Call("PTTL", "a").Integer, 99000, 100000);
         Assert.Equal(":1", c.CallText("PEXPIRE", "a", "1600"));
-        Assert.Equal(":2", c.CallText("TTL", "a"));
+        Assert.InRange(c.Call("TTL", "a").Integer, 1, 2);
         Assert.Equal(":1", c.CallText("EXPIREAT", "a", "99999999999"));
         Assert.Equal(":99999999999", c.CallText("EXPIRETIME", "a"));
         Assert.Equal(":99999999999000", c.CallText("PEXPIRETIME", "a"));
@@ -69,7 +69,7 @@ public class ExpireTests
         Assert.Equal(":1", c.CallText("EXPIRE", "a", "300", "gt"));
         Assert.Equal(":0", c.CallText("EXPIRE", "a", "400", "LT"));
         Assert.Equal(":1", c.CallText("EXPIRE", "a", "50", "lt", "XX"));
-        Assert.Equal(":50", c.CallText("TTL", "a"));
+        Assert.InRange(c.Call("TTL", "a").Integer, 49, 50);
         c.Call("PERSIST", "a");
         Assert.Equal(":1", c.CallText("EXPIRE", "a", "100", "NX", "NX"));
     }

@@ -112,7 +112,8 @@ public class KeyCommandTests
         c.Call("SET", "b", "old", "EX", "5000");
         Assert.Equal("+OK", c.CallText("RENAME", "a", "b"));
         Assert.Equal("$v", c.CallText("GET", "b"));
-        Assert.Equal(":100", c.CallText("TTL", "b"));
+        // The TTL moved with the value (it may have ticked down on a busy machine).
+        Assert.InRange(c.Call("TTL", "b").Integer, 90, 100);
         Assert.Equal(":0", c.CallText("EXISTS", "a"));
         c.Call("SET", "c", "plain");
         c.Call("EXPIRE", "b", "50");
@@ -176,7 +177,7 @@ public class KeyCommandTests
         using var c = server.Connect();
         c.Call("SET", "a", "hello", "EX", "100");
         Assert.Equal(":1", c.CallText("COPY", "a", "b"));
-        Assert.Equal(":100", c.CallText("TTL", "b"));
+        Assert.InRange(c.Call("TTL", "b").Integer, 99, 100);
         Assert.Equal(":0", c.CallText("COPY", "a", "b"));
         c.Call("APPEND", "b", "!");
         Assert.Equal("*[$hello, $hello!]", c.CallText("MGET", "a", "b"));
@@ -187,7 +188,7 @@ public class KeyCommandTests
         Assert.Equal(":1", c.CallText("COPY", "a", "a", "db", "1", "replace"));
         c.Call("SELECT", "1");
         Assert.Equal("$hello", c.CallText("GET", "a"));
-        Assert.Equal(":100", c.CallText("TTL", "a"));
+        Assert.InRange(c.Call("TTL", "a").Integer, 99, 100);
     }
 
     [Theory]
@@ -238,7 +239,7 @@ public class KeyCommandTests
         Assert.Equal("$again", c.CallText("GET", "a"));
         c.Call("SELECT", "1");
         Assert.Equal("$v", c.CallText("GET", "a"));
-        Assert.Equal(":100", c.CallText("TTL", "a"));
+        Assert.InRange(c.Call("TTL", "a").Integer, 99, 100);
     }
 
     [Theory]

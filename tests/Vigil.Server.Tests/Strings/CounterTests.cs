@@ -17,7 +17,7 @@ public class CounterTests
         Assert.Equal(":11", c.CallText("INCRBY", "i", "10"));
         Assert.Equal(":-89", c.CallText("DECRBY", "i", "100"));
         Assert.Equal("$-89", c.CallText("GET", "i"));
-        Assert.Equal(":100", c.CallText("TTL", "i"));
+        Assert.InRange(c.Call("TTL", "i").Integer, 99, 100);
     }
 
     [Theory]
@@ -135,6 +135,6 @@ public class CounterTests
         using var c = server.Connect();
         c.Call("SET", "f", "1", "EX", "100");
         Assert.Equal("$2.5", c.CallText("INCRBYFLOAT", "f", "1.5"));
-        Assert.Equal(":100", c.CallText("TTL", "f"));
+        Assert.InRange(c.Call("TTL", "f").Integer, 99, 100);
     }
 }

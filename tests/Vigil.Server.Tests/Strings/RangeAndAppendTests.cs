@@ -14,7 +14,7 @@ public class RangeAndAppendTests
         c.Call("EXPIRE", "k", "100");
         Assert.Equal(":11", c.CallText("APPEND", "k", " world"));
         Assert.Equal("$hello world", c.CallText("GET", "k"));
-        Assert.Equal(":100", c.CallText("TTL", "k"));
+        Assert.InRange(c.Call("TTL", "k").Integer, 99, 100);
         Assert.Equal(":11", c.CallText("STRLEN", "k"));
         Assert.Equal(":0", c.CallText("STRLEN", "missing"));
         Assert.Equal("-ERR wrong number of arguments for 'append' command", c.CallText("APPEND", "k"));
@@ -78,7 +78,7 @@ public class RangeAndAppendTests
         Assert.Equal("$Jello", c.CallText("GET", "k"));
         Assert.Equal(":9", c.CallText("SETRANGE", "k", "7", "xx"));
         Assert.Equal("$Jello\0\0xx", c.CallText("GET", "k"));
-        Assert.Equal(":100", c.CallText("TTL", "k"));
+        Assert.InRange(c.Call("TTL", "k").Integer, 99, 100);
         Assert.Equal(":9", c.CallText("SETRANGE", "k", "100", ""));
         Assert.Equal(":0", c.CallText("SETRANGE", "new", "0", ""));
         Assert.Equal(":0", c.CallText("EXISTS", "new"));

@@ -22,6 +22,7 @@ public sealed class ServerStats
     public long WatchedKeys;
     public long PubSubChannels;
     public long PubSubPatterns;
+    public long PubSubShardChannels;
 
     /// <summary>Error replies by their first word ("ERR", "WRONGTYPE"), for INFO errorstats.</summary>
     public Dictionary<string, long> ErrorsByCode { get; } = new(StringComparer.Ordinal);

@@ -9,5 +9,7 @@ internal static class BuiltinCommands
         StringCommands.Register(server);
         KeyCommands.Register(server);
         DumpRestoreCommands.Register(server);
+        PubSubCommands.Register(server);
+        TransactionCommands.Register(server);
     }
 }

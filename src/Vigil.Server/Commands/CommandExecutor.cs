@@ -154,14 +154,26 @@ public sealed class CommandExecutor
     /// <summary>Set by transactions: whether the queued commands of a client include a write.</summary>
     public Func<Client, bool> TransactionWrites { get; set; } = static _ => false;
 
+    /// <summary>
+    /// Set by transactions: answers an EXEC that the admission checks refused, with the refusal as
+    /// the reason of an EXECABORT, and discards the transaction (Redis's rejectCommand on EXEC).
+    /// </summary>
+    public Action<CommandContext, string>? AbortExec { get; set; }
+
+    // Top-level commands only: SLOWLOG RESET or CLUSTER RESET are queued like any other.
     private static bool IsTransactionControl(RedisCommand command) =>
-        command.Name is "exec" or "discard" or "multi" or "watch" or "quit" or "reset";
+        command.Parent == null && command.Name is "exec" or "discard" or "multi" or "watch" or "quit" or "reset";
 
     private void Reject(CommandContext ctx, string message, RedisCommand? command = null)
     {
         if (command != null) command.RejectedCalls++;
         // An error before EXEC dooms the transaction (flagTransaction).
         if (ctx.Client.HasFlag(ClientFlags.Multi)) ctx.Client.Flags |= ClientFlags.DirtyExec;
+        if (command is { Name: "exec", Parent: null } && AbortExec != null)
+        {
+            AbortExec(ctx, message);
+            return;
+        }
         ctx.Error(message);
     }
 

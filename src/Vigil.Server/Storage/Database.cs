@@ -152,6 +152,7 @@ public sealed class Database
     /// <summary>Removes every key.</summary>
     public void Clear()
     {
+        _keyspace.OnDatabaseReplacing(this, null);
         _main = new KeyTable<object>(trackAccess: true);
         _expires = new KeyTable<long>();
         AverageTtl = 0;

@@ -55,6 +55,12 @@ public sealed class Keyspace
     /// <summary>Called when a database is emptied as a whole (FLUSHDB, FLUSHALL, SWAPDB).</summary>
     public event Action<Database>? DatabaseReplaced;
 
+    /// <summary>
+    /// Called just before a database's contents go: emptied (FLUSHDB, FLUSHALL; the replacement is
+    /// null) or traded for the replacement's (SWAPDB). WATCH compares the keys on both sides.
+    /// </summary>
+    public event Action<Database, Database?>? DatabaseReplacing;
+
     public void UpdateClock() => Now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
     internal void OnKeyModified(Database db, ReadOnlySpan<byte> key) => KeyModified?.Invoke(db, key);
@@ -67,6 +73,8 @@ public sealed class Keyspace
 
     public void OnDatabaseReplaced(Database db) => DatabaseReplaced?.Invoke(db);
 
+    internal void OnDatabaseReplacing(Database db, Database? replacement) => DatabaseReplacing?.Invoke(db, replacement);
+
     public long TotalKeys()
     {
         long n = 0;
@@ -78,6 +86,8 @@ public sealed class Keyspace
     public void Swap(int a, int b)
     {
         if (a == b) return;
+        OnDatabaseReplacing(_databases[a], _databases[b]);
+        OnDatabaseReplacing(_databases[b], _databases[a]);
         _databases[a].SwapContents(_databases[b]);
         OnDatabaseReplaced(_databases[a]);
         OnDatabaseReplaced(_databases[b]);

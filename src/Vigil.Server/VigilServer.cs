@@ -61,6 +61,9 @@ public sealed class VigilServer : IAsyncDisposable
 
     public ReplicationState Replication { get; } = new();
 
+    /// <summary>What INFO prints: each feature adds its own section.</summary>
+    public InfoSections Info { get; } = new();
+
     /// <summary>40 hex characters, new at every start (INFO run_id).</summary>
     public string RunId { get; }
 

@@ -4,7 +4,7 @@ namespace Vigil.Server.Configuration;
 /// The values of every directive, typed for direct use on hot paths. Defaults are Redis 7.0's.
 /// Parsing, CONFIG GET/SET and CONFIG REWRITE go through <see cref="ConfigDirectives"/>.
 /// </summary>
-public sealed class ServerConfig
+public sealed partial class ServerConfig
 {
     /// <summary>The config file this node was started with (CONFIG REWRITE target), if any.</summary>
     public string? ConfigFile { get; set; }

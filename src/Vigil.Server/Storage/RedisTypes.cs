@@ -20,4 +20,10 @@ public interface IRedisValue
 
     /// <summary>What OBJECT ENCODING reports: "listpack", "quicklist", "intset", "hashtable", "skiplist".</summary>
     string Encoding { get; }
+
+    /// <summary>
+    /// Bytes this value holds (elements, their overhead, the structure), estimated in O(1) and kept
+    /// up to date as the value changes: used_memory, MEMORY USAGE and maxmemory eviction add these up.
+    /// </summary>
+    long MemoryUsage { get; }
 }

@@ -65,6 +65,7 @@ public static class ConfigDirectives
             new("client-output-buffer-limit", true, "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
                 c => c.ClientOutputBufferLimit.ToString(), (c, a) => c.ClientOutputBufferLimit.Apply(a)) { MultiArg = true },
         };
+        list.AddRange(PersistenceDirectives.All());
         foreach (var d in list)
         {
             ByName[d.Name] = d;

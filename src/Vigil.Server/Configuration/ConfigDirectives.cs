@@ -34,7 +34,7 @@ public static class ConfigDirectives
             Enum("loglevel", true, "notice", ["debug", "verbose", "notice", "warning"], c => c.LogLevel, (c, v) => c.LogLevel = v),
             Int("databases", false, 16, 1, int.MaxValue, c => c.Databases, (c, v) => c.Databases = (int)v),
             Int("hz", true, 10, 0, int.MaxValue, c => c.Hz, (c, v) => c.Hz = (int)Math.Clamp(v, 1, 500)),
-            String("dir", true, ".", c => c.Dir, (c, v) =>
+            CheckedString("dir", true, ".", c => c.Dir, (c, v) =>
             {
                 string full = Path.GetFullPath(v, c.Dir);
                 if (!Directory.Exists(full)) return $"No such file or directory";
@@ -58,6 +58,7 @@ public static class ConfigDirectives
             new("client-output-buffer-limit", true, "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
                 c => c.ClientOutputBufferLimit.ToString(), (c, a) => c.ClientOutputBufferLimit.Apply(a)) { MultiArg = true },
         };
+        list.AddRange(PersistenceDirectives.All());
         list.AddRange(ReplicationDirectives.All());
         foreach (var d in list)
         {
@@ -104,13 +105,18 @@ public static class ConfigDirectives
 
     public static ConfigDirective String(string name, bool mutable, string defaultValue, Func<ServerConfig, string> get,
         Action<ServerConfig, string> set, params string[] aliases) =>
-        String(name, mutable, defaultValue, get, (c, v) =>
+        CheckedString(name, mutable, defaultValue, get, (c, v) =>
         {
             set(c, v);
             return null;
         }, aliases);
 
-    public static ConfigDirective String(string name, bool mutable, string defaultValue, Func<ServerConfig, string> get,
+    /// <summary>
+    /// A string whose setter validates: it returns null, or the reason the value is refused. (A name
+    /// of its own: as an overload of <see cref="String(string, bool, string, Func{ServerConfig, string}, Action{ServerConfig, string}, string[])"/>,
+    /// an assignment lambda such as <c>(c, v) =&gt; c.X = v</c> would bind here and return the value as an error.)
+    /// </summary>
+    public static ConfigDirective CheckedString(string name, bool mutable, string defaultValue, Func<ServerConfig, string> get,
         Func<ServerConfig, string, string?> set, params string[] aliases) =>
         new(name, mutable, defaultValue, get, (c, a) => a.Length != 1 ? "wrong number of arguments" : set(c, a[0]), aliases);
 

@@ -205,8 +205,7 @@ internal static class HashCommands
             ctx.Error(HashValueNotInteger);
             return;
         }
-        if ((increment < 0 && value < 0 && increment < long.MinValue - value) ||
-            (increment > 0 && value > 0 && increment > long.MaxValue - value))
+        if (StringCommands.AdditionOverflows(value, increment))
         {
             ctx.Error(Errors.Overflow);
             return;

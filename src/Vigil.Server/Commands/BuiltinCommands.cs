@@ -11,5 +11,6 @@ internal static class BuiltinCommands
         DumpRestoreCommands.Register(server);
         PubSubCommands.Register(server);
         TransactionCommands.Register(server);
+        PersistenceCommands.Register(server);
     }
 }

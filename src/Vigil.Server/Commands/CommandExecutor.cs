@@ -59,6 +59,26 @@ public sealed class CommandExecutor
         }
     }
 
+    /// <summary>
+    /// Runs a command from a trusted stream (the AOF being loaded) without the admission checks, as
+    /// Redis calls the command's proc directly: commands inside MULTI are queued, EXEC runs them.
+    /// Returns false when the command does not exist.
+    /// </summary>
+    public bool Replay(Client client, byte[] buffer, ArgRange[] ranges, int first, int count)
+    {
+        var ctx = client.Context;
+        ctx.Server = _server;
+        ctx.SetArgs(buffer, ranges, first, count);
+        ctx.Failed = false;
+        _server.Keyspace.UpdateClock();
+        var command = Resolve(ctx);
+        if (command == null) return false;
+        ctx.Command = command;
+        if (client.HasFlag(ClientFlags.Multi) && !IsTransactionControl(command)) QueueInTransaction?.Invoke(ctx);
+        else Call(ctx, command);
+        return true;
+    }
+
     /// <summary>Runs an admitted command and accounts for it (Redis's call()).</summary>
     public void Call(CommandContext ctx, RedisCommand command)
     {
@@ -122,6 +142,11 @@ public sealed class CommandExecutor
         }
         bool isMaster = client.HasFlag(ClientFlags.Master);
         bool isWrite = command.Has(CommandFlags.Write) || (command.Name == "exec" && TransactionWrites(client));
+        if ((isWrite || command is { Name: "ping", Parent: null }) && !isMaster && _server.Persistence.WritesDeniedReason() is { } diskError)
+        {
+            Reject(ctx, diskError, command);
+            return false;
+        }
         if (isWrite && !isMaster && !config.IsReplica && config.MinReplicasToWrite > 0 && config.MinReplicasMaxLag > 0 &&
             _server.Replication.GoodReplicaCount < config.MinReplicasToWrite)
         {
@@ -141,6 +166,11 @@ public sealed class CommandExecutor
         if (config.IsReplica && !_server.Replication.MasterLinkUp && !config.ReplicaServeStaleData && !command.Has(CommandFlags.Stale))
         {
             Reject(ctx, Errors.MasterDown, command);
+            return false;
+        }
+        if (_server.Loading && !command.Has(CommandFlags.Loading))
+        {
+            Reject(ctx, Errors.Loading, command);
             return false;
         }
         if (client.HasFlag(ClientFlags.Multi) && command.Has(CommandFlags.NoMulti))

@@ -8,7 +8,7 @@ public static class PersistenceDirectives
     public static IEnumerable<ConfigDirective> All() =>
     [
         new("save", true, "3600 1 300 100 60 10000", c => c.FormatSavePoints(), SetSavePoints) { MultiArg = true },
-        ConfigDirectives.String("dbfilename", true, "dump.rdb", c => c.DbFilename, (c, v) =>
+        ConfigDirectives.CheckedString("dbfilename", true, "dump.rdb", c => c.DbFilename, (c, v) =>
         {
             if (!IsBaseName(v)) return "dbfilename can't be a path, just a filename";
             c.DbFilename = v;
@@ -21,14 +21,14 @@ public static class PersistenceDirectives
         ConfigDirectives.Int("key-load-delay", true, 0, int.MinValue, int.MaxValue, c => c.KeyLoadDelay, (c, v) => c.KeyLoadDelay = (int)v),
         ConfigDirectives.Bool("stop-writes-on-bgsave-error", true, true, c => c.StopWritesOnBgsaveError, (c, v) => c.StopWritesOnBgsaveError = v),
         ConfigDirectives.Enum("sanitize-dump-payload", true, "no", ["no", "yes", "clients"], c => c.SanitizeDumpPayload, (c, v) => c.SanitizeDumpPayload = v),
-        ConfigDirectives.Bool("appendonly", true, false, c => c.AppendOnly, (c, v) => c.SetAppendOnly(v)),
-        ConfigDirectives.String("appendfilename", false, "appendonly.aof", c => c.AppendFilename, (c, v) =>
+        ConfigDirectives.CheckedBool("appendonly", true, false, c => c.AppendOnly, (c, v) => c.SetAppendOnly(v)),
+        ConfigDirectives.CheckedString("appendfilename", false, "appendonly.aof", c => c.AppendFilename, (c, v) =>
         {
             if (!IsBaseName(v)) return "appendfilename can't be a path, just a filename";
             c.AppendFilename = v;
             return null;
         }),
-        ConfigDirectives.String("appenddirname", false, "appendonlydir", c => c.AppendDirname, (c, v) =>
+        ConfigDirectives.CheckedString("appenddirname", false, "appendonlydir", c => c.AppendDirname, (c, v) =>
         {
             if (!IsBaseName(v)) return "appenddirname can't be a path, just a dirname";
             c.AppendDirname = v;

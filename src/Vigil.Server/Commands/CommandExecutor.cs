@@ -30,11 +30,7 @@ public sealed class CommandExecutor
 
     public void Execute(Client client, byte[] buffer, ArgRange[] ranges, int first, int count)
     {
-        var ctx = client.Context;
-        ctx.Server = _server;
-        ctx.SetArgs(buffer, ranges, first, count);
-        ctx.Failed = false;
-        _server.Keyspace.UpdateClock();
+        var ctx = Prepare(client, buffer, ranges, first, count);
         client.LastInteractionMs = _server.Keyspace.Now;
         if (client.ReplyMode == ReplyMode.SkipNext) client.ReplyMode = ReplyMode.Skip;
         int replyStart = client.Output.Length;
@@ -66,17 +62,24 @@ public sealed class CommandExecutor
     /// </summary>
     public bool Replay(Client client, byte[] buffer, ArgRange[] ranges, int first, int count)
     {
-        var ctx = client.Context;
-        ctx.Server = _server;
-        ctx.SetArgs(buffer, ranges, first, count);
-        ctx.Failed = false;
-        _server.Keyspace.UpdateClock();
+        var ctx = Prepare(client, buffer, ranges, first, count);
         var command = Resolve(ctx);
         if (command == null) return false;
         ctx.Command = command;
         if (client.HasFlag(ClientFlags.Multi) && !IsTransactionControl(command)) QueueInTransaction?.Invoke(ctx);
         else Call(ctx, command);
         return true;
+    }
+
+    /// <summary>The client's context loaded with the command's arguments, on the command's clock.</summary>
+    private CommandContext Prepare(Client client, byte[] buffer, ArgRange[] ranges, int first, int count)
+    {
+        var ctx = client.Context;
+        ctx.Server = _server;
+        ctx.SetArgs(buffer, ranges, first, count);
+        ctx.Failed = false;
+        _server.Keyspace.UpdateClock();
+        return ctx;
     }
 
     /// <summary>Runs an admitted command and accounts for it (Redis's call()).</summary>

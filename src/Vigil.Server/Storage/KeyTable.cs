@@ -53,13 +53,8 @@ public sealed class KeyTable<TValue>
     /// <summary>A table whose entries carry an access stamp (the keyspace: OBJECT IDLETIME/FREQ, eviction).</summary>
     public KeyTable(bool trackAccess = false)
     {
-        _buckets = [new int[MinBuckets]];
-        _bucketEpochs = [_epoch];
-        _bucketCount = MinBuckets;
-        _entries = [new Entry[MinBuckets]];
-        _entryEpochs = [_epoch];
-        _capacity = MinBuckets;
-        if (trackAccess) _access = [new uint[MinBuckets]];
+        if (trackAccess) _access = [];
+        MakeEmpty();
     }
 
     public int Count => _used - _freeCount;
@@ -185,6 +180,13 @@ public sealed class KeyTable<TValue>
     public void Clear()
     {
         _epoch++;
+        MakeEmpty();
+    }
+
+    /// <summary>Fresh minimal chunks, stamped with the current epoch (any open view keeps the old ones).</summary>
+    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(_buckets), nameof(_bucketEpochs), nameof(_entries), nameof(_entryEpochs))]
+    private void MakeEmpty()
+    {
         _buckets = [new int[MinBuckets]];
         _bucketEpochs = [_epoch];
         _bucketCount = MinBuckets;

@@ -122,7 +122,7 @@ public class AofTests
             server.WaitForBackgroundJobs();
             Assert.Equal($"file appendonly.aof.2.base.{suffix} seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n", Manifest(dir));
             Assert.Equal(["appendonly.aof.2.base." + suffix, "appendonly.aof.2.incr.aof", "appendonly.aof.manifest"],
-                Directory.GetFiles(dir.AofDir).Select(Path.GetFileName).Order().ToArray());
+                Directory.GetFiles(dir.AofDir).Select(f => Path.GetFileName(f)!).Order().ToArray());
             var info = server.InfoPersistence();
             Assert.Equal("ok", info["aof_last_bgrewrite_status"]);
             Assert.Equal("1", info["aof_rewrites"]);

@@ -1,12 +1,11 @@
 using System.Security.Cryptography;
-using Vigil.Server.Persistence;
 
 namespace Vigil.Server;
 
 /// <summary>
 /// What the rest of the node needs to know about replication: whether writes are refused for lack
 /// of good replicas, whether this replica's link is up, and the replication history (IDs and
-/// offsets) that RDB files carry. The replication feature (src/Vigil.Server/Replication) keeps it.
+/// offsets). The replication feature (src/Vigil.Server/Replication) keeps it.
 /// </summary>
 public sealed class ReplicationState
 {
@@ -30,18 +29,6 @@ public sealed class ReplicationState
 
     /// <summary>The first offset <see cref="ReplId2"/> is not valid for (second_repl_offset), -1 when none.</summary>
     public long SecondReplOffset { get; set; } = -1;
-
-    /// <summary>
-    /// What an RDB saved now records of the replication history (rdbPopulateSaveInfo), or null when
-    /// there is nothing to record. Installed by the replication feature.
-    /// </summary>
-    public Func<RdbFile.ReplicationInfo?> SaveInfo { get; set; } = static () => null;
-
-    /// <summary>
-    /// Called once an RDB loaded at startup carried replication info: a replica continues from it
-    /// with a partial resync, a master keeps it as its secondary history. Installed by the replication feature.
-    /// </summary>
-    public Action<RdbFile.ReplicationInfo> RestoreFromRdb { get; set; } = static _ => { };
 
     public static string NewReplId() => Convert.ToHexString(RandomNumberGenerator.GetBytes(20)).ToLowerInvariant();
 }

@@ -12,6 +12,7 @@ internal static class BuiltinCommands
         DumpRestoreCommands.Register(server);
         PubSubCommands.Register(server);
         TransactionCommands.Register(server);
+        PersistenceCommands.Register(server);
         ReplicationCommands.Register(server);
     }
 }

@@ -179,6 +179,7 @@ internal sealed class Connection
             {
                 RespWriter toSend;
                 Func<Socket, Task>? job = null;
+                Persistence.DurabilityMark durableMark = default;
                 lock (_server.Sync)
                 {
                     if (_client.HasFlag(ClientFlags.CloseAsap) ||
@@ -203,6 +204,7 @@ internal sealed class Connection
                         _sending = _client.SwapOutput(_sending);
                         toSend = _sending;
                     }
+                    if (job == null) durableMark = _server.Persistence.DurabilityMark();
                 }
                 if (job != null)
                 {
@@ -212,6 +214,8 @@ internal sealed class Connection
                         TaskScheduler.Default).Unwrap().ConfigureAwait(false);
                     continue;
                 }
+                // Writes these replies acknowledge reach the AOF first (as Redis's beforeSleep).
+                _server.Persistence.AwaitDurable(durableMark);
                 var data = toSend.WrittenMemory;
                 while (data.Length > 0)
                 {

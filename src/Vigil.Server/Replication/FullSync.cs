@@ -10,8 +10,8 @@ namespace Vigil.Server.Replication;
 /// One full resync, shared by the replicas that started it together: a snapshot taken under the
 /// lock at one stream offset, then, for each replica, +FULLRESYNC &lt;replid&gt; &lt;offset&gt; and the RDB,
 /// sent outside the lock with the connection's sending side to itself. Diskless, each replica gets
-/// the RDB streamed between two <c>$EOF:</c> marks; otherwise the RDB is written to the dump file
-/// once and sent as <c>$&lt;length&gt;</c> and its bytes. The stream produced meanwhile waits in each
+/// the RDB streamed between two <c>$EOF:</c> marks; otherwise a background save writes the dump
+/// file once and each replica gets it as <c>$&lt;length&gt;</c> and its bytes. The stream produced meanwhile waits in each
 /// replica's output buffer and follows the RDB (for a streamed one, once the replica's first ACK
 /// says it read the end mark).
 /// </summary>
@@ -21,38 +21,53 @@ internal sealed class FullSync
 
     private readonly VigilServer _server;
     private readonly ReplicationSource _source;
-    private readonly RdbSnapshot _snapshot;
+    private readonly RdbSnapshot? _snapshot;
     private readonly RdbFile.ReplicationInfo _info;
-    private readonly Task<string>? _file;
+    private readonly TaskCompletionSource<string>? _file;
     private int _transfersLeft;
     private int _snapshotUsers;
 
-    private FullSync(VigilServer server, ReplicationSource source, RdbSnapshot snapshot, RdbFile.ReplicationInfo info, bool diskless, int transfers)
+    private FullSync(VigilServer server, ReplicationSource source, RdbSnapshot? snapshot, RdbFile.ReplicationInfo info, int transfers)
     {
         _server = server;
         _source = source;
         _snapshot = snapshot;
         _info = info;
-        Diskless = diskless;
         _transfersLeft = transfers;
-        // Diskless, every transfer writes its own RDB from the snapshot; on disk, only the file does.
-        _snapshotUsers = diskless ? transfers : 1;
-        if (!diskless) _file = Task.Factory.StartNew(WriteFile, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        // Each diskless transfer writes its own RDB from the snapshot; the last one done releases it.
+        _snapshotUsers = transfers;
+        if (snapshot == null) _file = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    public bool Diskless { get; }
+    public bool Diskless => _snapshot != null;
 
-    /// <summary>False while another snapshot is being written (one at a time, as Redis runs one child).</summary>
-    public static bool CanStart(VigilServer server) => server.Keyspace.CopyOnWrite == null;
+    /// <summary>
+    /// Whether a resync can start now: a disk one needs the background save slot (as Redis runs one
+    /// child at a time); a diskless one takes a snapshot of its own.
+    /// </summary>
+    public static bool CanStart(VigilServer server, bool diskless) => diskless || !server.Persistence.HasActiveJob;
 
-    /// <summary>Takes the snapshot (under the lock); <see cref="Begin"/> then hands out the transfers.</summary>
+    /// <summary>
+    /// Takes the snapshot at the current offset, under the lock: diskless, a view of its own; on
+    /// disk, a background save of the dump file (BGSAVE), which the transfers then send.
+    /// <see cref="Begin"/> then hands out the transfers.
+    /// </summary>
     public static FullSync Create(VigilServer server, ReplicationSource source, bool diskless, int streamDb, int transfers)
     {
         var state = server.Replication;
-        var snapshot = RdbSnapshot.Capture(server.Keyspace);
-        server.Keyspace.CopyOnWrite = new SnapshotGuard();
         var info = new RdbFile.ReplicationInfo(state.ReplId, state.MasterReplOffset, streamDb);
-        return new FullSync(server, source, snapshot, info, diskless, transfers);
+        if (diskless) return new FullSync(server, source, RdbSnapshot.Capture(server), info, transfers);
+        var sync = new FullSync(server, source, null, info, transfers);
+        server.Persistence.BackgroundSaveFinished += sync.OnBackgroundSaveFinished;
+        server.Persistence.StartBackgroundSave();
+        return sync;
+    }
+
+    private void OnBackgroundSaveFinished(bool ok)
+    {
+        _server.Persistence.BackgroundSaveFinished -= OnBackgroundSaveFinished;
+        if (ok) _file!.TrySetResult(_server.Config.RdbPath);
+        else _file!.TrySetException(new IOException("Background save for replication failed"));
     }
 
     /// <summary>Gives each target its transfer: +FULLRESYNC, then the RDB. Under the lock.</summary>
@@ -63,37 +78,8 @@ internal sealed class FullSync
             var attached = replica.GetExtension<AttachedReplica>()!;
             if (replica.RequestExclusiveSend(socket => TransferAsync(replica, attached, socket))) continue;
             replica.Kill();
-            if (Diskless) ReleaseSnapshot();
-            TransferEnded();
-        }
-    }
-
-    /// <summary>Disk target: the snapshot as the dump file (as BGSAVE writes it), once for every replica.</summary>
-    private string WriteFile()
-    {
-        var config = _server.Config;
-        string path = Path.Combine(config.Dir, config.DbFilename);
-        string temp = Path.Combine(config.Dir, $"temp-{Environment.ProcessId}-{Environment.TickCount64}.rdb");
-        try
-        {
-            using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                RdbFile.Write(file, _snapshot, config.RdbCompression, config.RdbChecksum, GC.GetTotalMemory(false), _info);
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temp, path, overwrite: true);
-            _server.Log.Notice("DB saved on disk");
-            return path;
-        }
-        catch (Exception e)
-        {
-            _server.Log.Warning($"Background saving error: {e.Message}");
-            File.Delete(temp);
-            throw;
-        }
-        finally
-        {
             ReleaseSnapshot();
+            TransferEnded();
         }
     }
 
@@ -104,7 +90,7 @@ internal sealed class FullSync
         int snapshotReleased = 0;
         void DoneWithSnapshot()
         {
-            if (Diskless && Interlocked.Exchange(ref snapshotReleased, 1) == 0) ReleaseSnapshot();
+            if (Interlocked.Exchange(ref snapshotReleased, 1) == 0) ReleaseSnapshot();
         }
         try
         {
@@ -136,7 +122,9 @@ internal sealed class FullSync
         Write(output, "$EOF:");
         output.Write(mark);
         Write(output, "\r\n");
-        RdbFile.Write(output, _snapshot, config.RdbCompression, config.RdbChecksum, GC.GetTotalMemory(false), _info);
+        // Paced by rdb-key-save-delay, as Redis's child writing to replica sockets is.
+        var pacing = new SnapshotJob(_snapshot!, "", 0, () => config.RdbKeySaveDelay);
+        RdbFile.Write(output, _snapshot!, config.RdbCompression, config.RdbChecksum, GC.GetTotalMemory(false), _info, afterKey: pacing.AfterKey);
         output.Write(mark);
         output.Flush();
         doneWithSnapshot();
@@ -160,20 +148,21 @@ internal sealed class FullSync
 
     private async Task SendFileAsync(Client replica, AttachedReplica attached, BufferedStream output, string name)
     {
+        var file = _file!.Task;
         // A newline a second keeps the replica from timing out while the file is written.
-        while (!_file!.IsCompleted)
+        while (!file.IsCompleted)
         {
-            await Task.WhenAny(_file, Task.Delay(1000)).ConfigureAwait(false);
-            if (_file.IsCompleted) break;
+            await Task.WhenAny(file, Task.Delay(1000)).ConfigureAwait(false);
+            if (file.IsCompleted) break;
             output.WriteByte((byte)'\n');
             output.Flush();
         }
-        string path = await _file.ConfigureAwait(false);
+        string path = await file.ConfigureAwait(false);
         lock (_server.Sync) attached.State = AttachedReplicaState.SendBulk;
-        using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16))
+        using (var rdb = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16))
         {
-            Write(output, $"${file.Length}\r\n");
-            file.CopyTo(output);
+            Write(output, $"${rdb.Length}\r\n");
+            rdb.CopyTo(output);
         }
         output.Flush();
         lock (_server.Sync)
@@ -186,11 +175,10 @@ internal sealed class FullSync
 
     private static void Write(Stream output, string text) => output.Write(Encoding.ASCII.GetBytes(text));
 
-    /// <summary>The snapshot's last user is done: writes stop copying collections.</summary>
+    /// <summary>A diskless transfer's RDB is out (or it failed); the last one releases the snapshot.</summary>
     private void ReleaseSnapshot()
     {
-        if (Interlocked.Decrement(ref _snapshotUsers) != 0) return;
-        lock (_server.Sync) _server.Keyspace.CopyOnWrite = null;
+        if (_snapshot != null && Interlocked.Decrement(ref _snapshotUsers) == 0) _snapshot.Dispose();
     }
 
     /// <summary>One replica's transfer ended (it is online, or it failed); the last one ends the resync.</summary>

@@ -27,6 +27,7 @@ internal sealed class ReplicationManager
     private long _linkDownSince;
     private long _lastSecondCron;
     private long _lastConnectAttempt = long.MinValue / 2;
+    private bool _startedUp;
 
     public ReplicationManager(VigilServer server)
     {
@@ -52,8 +53,7 @@ internal sealed class ReplicationManager
         server.ClientClosed += Source.OnClientClosed;
         server.AddCronJob(Tick);
         server.Info.Add("replication", WriteInfo);
-        _state.SaveInfo = SaveInfo;
-        _state.RestoreFromRdb = RestoreFromRdb;
+        server.Persistence.ReplicationInfo = SaveInfo;
     }
 
     public ReplicationSource Source { get; }
@@ -218,6 +218,12 @@ internal sealed class ReplicationManager
 
     private void Tick()
     {
+        if (!_startedUp)
+        {
+            // The cron starts once the dataset is loaded: the history its RDB recorded applies now.
+            _startedUp = true;
+            if (_server.Persistence.LoadedReplicationInfo is { } info) RestoreFromRdb(info);
+        }
         Source.StartPendingFullSync();
         long now = Environment.TickCount64;
         if (now - _lastSecondCron < 1000) return;

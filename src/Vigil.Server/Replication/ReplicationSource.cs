@@ -383,9 +383,9 @@ internal sealed class ReplicationSource
         bool due = !config.ReplDisklessSync ||
             (config.ReplDisklessSyncMaxReplicas > 0 && waiting >= config.ReplDisklessSyncMaxReplicas) ||
             maxWaitedMs >= config.ReplDisklessSyncDelay * 1000L;
-        if (!due || !FullSync.CanStart(_server)) return;
-
         bool diskless = config.ReplDisklessSync && allEof;
+        if (!due || !FullSync.CanStart(_server, diskless)) return;
+
         _server.Log.Notice($"Starting BGSAVE for SYNC with target: {(diskless ? "replicas sockets" : "disk")}");
         var targets = new List<Client>();
         foreach (var replica in _replicas)

@@ -13,5 +13,6 @@ internal static class BuiltinCommands
         DumpRestoreCommands.Register(server);
         PubSubCommands.Register(server);
         TransactionCommands.Register(server);
+        PersistenceCommands.Register(server);
     }
 }

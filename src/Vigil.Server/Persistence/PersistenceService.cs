@@ -320,7 +320,8 @@ public sealed class PersistenceService
         using var progress = TrackLoading(file);
         try
         {
-            var result = RdbFile.Load(file, _server.Keyspace, keepExpired: Config.IsReplica, _server.Keyspace.Now, progress.Tick);
+            var result = RdbFile.Load(file, _server.Keyspace, keepExpired: Config.IsReplica, _server.Keyspace.Now, progress.Tick,
+                Storage.EncodingLimits.From(Config));
             _lastLoadKeysLoaded = result.Keys;
             _lastLoadKeysExpired = result.ExpiredSkipped;
             return result;

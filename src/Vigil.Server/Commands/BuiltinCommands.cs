@@ -7,9 +7,11 @@ internal static class BuiltinCommands
     {
         ConnectionCommands.Register(server);
         StringCommands.Register(server);
+        HashCommands.Register(server);
         KeyCommands.Register(server);
         DumpRestoreCommands.Register(server);
         PubSubCommands.Register(server);
         TransactionCommands.Register(server);
+        PersistenceCommands.Register(server);
     }
 }

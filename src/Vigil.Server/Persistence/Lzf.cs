@@ -121,31 +121,25 @@ public static class Lzf
             else
             {
                 if (op >= outLength) return 0;
-                literals++;
-                output[op++] = input[ip++];
-                if (literals == MaxLiteral)
-                {
-                    output[op - literals - 1] = (byte)(literals - 1);
-                    literals = 0;
-                    op++;
-                }
+                AddLiteral(input, output, ref ip, ref op, ref literals);
             }
         }
         if (op + 3 > outLength) return 0;
-        while (ip < inLength)
-        {
-            literals++;
-            output[op++] = input[ip++];
-            if (literals == MaxLiteral)
-            {
-                output[op - literals - 1] = (byte)(literals - 1);
-                literals = 0;
-                op++;
-            }
-        }
+        while (ip < inLength) AddLiteral(input, output, ref ip, ref op, ref literals);
         output[op - literals - 1] = (byte)(literals - 1);
         if (literals == 0) op--;
         return op;
+    }
+
+    /// <summary>Copies one byte into the open literal run; a full run is closed and the next one opened.</summary>
+    private static void AddLiteral(ReadOnlySpan<byte> input, Span<byte> output, ref int ip, ref int op, ref int literals)
+    {
+        literals++;
+        output[op++] = input[ip++];
+        if (literals < MaxLiteral) return;
+        output[op - literals - 1] = (byte)(literals - 1);
+        literals = 0;
+        op++;
     }
 
     /// <summary>

@@ -79,6 +79,12 @@ public sealed class Client
     /// <summary>Asks the transport to close the connection; set by the transport.</summary>
     public Action<Client>? CloseRequested { get; set; }
 
+    /// <summary>
+    /// Asks the transport to run the commands that arrived while the client was blocked, now that it
+    /// is not (processUnblockedClients); set by the transport.
+    /// </summary>
+    public Action<Client>? ResumeRequested { get; set; }
+
     /// <summary>State other features keep per client (transactions, subscriptions, blocking).</summary>
     public Dictionary<Type, object>? Extensions { get; private set; }
 
@@ -100,6 +106,9 @@ public sealed class Client
 
     /// <summary>Writes an out-of-band reply (pub/sub message, unblocked reply) and asks for a send.</summary>
     public void RequestFlush() => FlushRequested?.Invoke(this);
+
+    /// <summary>Called when the client stops being blocked: its pending input gets processed.</summary>
+    public void RequestResume() => ResumeRequested?.Invoke(this);
 
     /// <summary>Closes the connection as soon as possible (CLIENT KILL).</summary>
     public void Kill()

@@ -8,6 +8,7 @@ internal static class BuiltinCommands
         ConnectionCommands.Register(server);
         StringCommands.Register(server);
         KeyCommands.Register(server);
+        ListCommands.Register(server);
         DumpRestoreCommands.Register(server);
         PubSubCommands.Register(server);
         TransactionCommands.Register(server);

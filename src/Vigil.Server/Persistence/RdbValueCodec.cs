@@ -17,6 +17,7 @@ public static class RdbValueCodec
     public static byte TypeOf(object value) => value switch
     {
         byte[] => RdbFormat.TypeString,
+        Storage.RedisList => RdbFormat.TypeListQuicklist2,
         _ => throw new InvalidOperationException($"no RDB form for {value.GetType().Name}"),
     };
 
@@ -26,6 +27,9 @@ public static class RdbValueCodec
         {
             case byte[] s:
                 w.WriteString(s);
+                break;
+            case Storage.RedisList list:
+                RdbListCodec.Write(w, list);
                 break;
             default:
                 throw new InvalidOperationException($"no RDB form for {value.GetType().Name}");
@@ -38,6 +42,8 @@ public static class RdbValueCodec
         {
             case RdbFormat.TypeString:
                 return r.ReadString();
+            case RdbFormat.TypeList or RdbFormat.TypeListZiplist or RdbFormat.TypeListQuicklist or RdbFormat.TypeListQuicklist2:
+                return RdbListCodec.Read(r, type);
             default:
                 throw r.Error($"Unknown RDB encoding type {type} ({RdbFormat.TypeName(type)})");
         }

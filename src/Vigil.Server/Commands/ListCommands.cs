@@ -61,16 +61,11 @@ internal static class ListCommands
         return false;
     }
 
-    /// <summary>getPositiveLongFromObjectOrReply: a non-negative integer; <paramref name="error"/> (when given) for any failure.</summary>
-    private static bool TryGetNonNegative(CommandContext ctx, int index, out long value, string? error = null)
+    /// <summary>getPositiveLongFromObjectOrReply: a non-negative integer, else <paramref name="error"/> whatever the fault.</summary>
+    private static bool TryGetNonNegative(CommandContext ctx, int index, out long value, string error = NotPositive)
     {
-        if (!RedisNumbers.TryParseInt64(ctx.Arg(index), out value))
-        {
-            ctx.Error(error ?? Errors.NotInteger);
-            return false;
-        }
-        if (value >= 0) return true;
-        ctx.Error(error ?? NotPositive);
+        if (RedisNumbers.TryParseInt64(ctx.Arg(index), out value) && value >= 0) return true;
+        ctx.Error(error);
         return false;
     }
 

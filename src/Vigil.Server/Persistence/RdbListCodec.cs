@@ -13,6 +13,9 @@ public static class RdbListCodec
     /// <summary>The node size list-max-listpack-size -2 allows (quicklist's optimization level).</summary>
     private const int NodeSizeLimit = 8192;
 
+    /// <summary>What quicklist reckons an entry adds besides its bytes (SIZE_ESTIMATE_OVERHEAD).</summary>
+    private const int EntryOverheadEstimate = 8;
+
     public static void Write(RdbWriter w, RedisList list)
     {
         var nodes = new List<byte[]>();
@@ -20,7 +23,7 @@ public static class RdbListCodec
         for (int i = 0; i < list.Count; i++)
         {
             var element = list[i];
-            if (node.Count > 0 && node.Size + element.Length + EntryOverhead(element.Length) > NodeSizeLimit)
+            if (node.Count > 0 && node.Size + element.Length + EntryOverheadEstimate > NodeSizeLimit)
             {
                 nodes.Add(node.ToArray());
                 node.Clear();
@@ -35,9 +38,6 @@ public static class RdbListCodec
             w.WriteString(blob);
         }
     }
-
-    /// <summary>What quicklist reckons an entry adds besides its bytes (_quicklistNodeAllowInsert).</summary>
-    private static int EntryOverhead(int length) => (length < 254 ? 1 : 5) + (length < 64 ? 1 : length < 16384 ? 2 : 5);
 
     /// <summary>
     /// Reads a list of any list encoding. Malformed input throws <see cref="RdbFormatException"/> or

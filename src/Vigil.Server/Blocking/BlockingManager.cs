@@ -110,7 +110,7 @@ public sealed class BlockingManager
             int slot = table.FindOrAdd(key, KeyTable<WaitingKey>.HashOf(key), out bool added);
             if (added)
             {
-                table.ValueAt(slot) = new WaitingKey(table.KeyAt(slot)!, blocked.Db);
+                table.WritableValueAt(slot) = new WaitingKey(table.KeyAt(slot)!, blocked.Db);
                 _blockedKeys++;
             }
             var waiting = table.ValueAt(slot);

@@ -7,10 +7,12 @@ internal static class BuiltinCommands
     {
         ConnectionCommands.Register(server);
         StringCommands.Register(server);
+        HashCommands.Register(server);
         KeyCommands.Register(server);
         ListCommands.Register(server);
         DumpRestoreCommands.Register(server);
         PubSubCommands.Register(server);
         TransactionCommands.Register(server);
+        PersistenceCommands.Register(server);
     }
 }

@@ -30,11 +30,7 @@ public sealed class CommandExecutor
 
     public void Execute(Client client, byte[] buffer, ArgRange[] ranges, int first, int count)
     {
-        var ctx = client.Context;
-        ctx.Server = _server;
-        ctx.SetArgs(buffer, ranges, first, count);
-        ctx.Failed = false;
-        _server.Keyspace.UpdateClock();
+        var ctx = Prepare(client, buffer, ranges, first, count);
         client.LastInteractionMs = _server.Keyspace.Now;
         if (client.ReplyMode == ReplyMode.SkipNext) client.ReplyMode = ReplyMode.Skip;
         int replyStart = client.Output.Length;
@@ -66,6 +62,33 @@ public sealed class CommandExecutor
             client.Output.Truncate(replyStart);
             if (client.ReplyMode == ReplyMode.Skip) client.ReplyMode = ReplyMode.On;
         }
+    }
+
+    /// <summary>
+    /// Runs a command from a trusted stream (the AOF being loaded) without the admission checks, as
+    /// Redis calls the command's proc directly: commands inside MULTI are queued, EXEC runs them.
+    /// Returns false when the command does not exist.
+    /// </summary>
+    public bool Replay(Client client, byte[] buffer, ArgRange[] ranges, int first, int count)
+    {
+        var ctx = Prepare(client, buffer, ranges, first, count);
+        var command = Resolve(ctx);
+        if (command == null) return false;
+        ctx.Command = command;
+        if (client.HasFlag(ClientFlags.Multi) && !IsTransactionControl(command)) QueueInTransaction?.Invoke(ctx);
+        else Call(ctx, command);
+        return true;
+    }
+
+    /// <summary>The client's context loaded with the command's arguments, on the command's clock.</summary>
+    private CommandContext Prepare(Client client, byte[] buffer, ArgRange[] ranges, int first, int count)
+    {
+        var ctx = client.Context;
+        ctx.Server = _server;
+        ctx.SetArgs(buffer, ranges, first, count);
+        ctx.Failed = false;
+        _server.Keyspace.UpdateClock();
+        return ctx;
     }
 
     /// <summary>Runs an admitted command and accounts for it (Redis's call()).</summary>
@@ -142,6 +165,11 @@ public sealed class CommandExecutor
         }
         bool isMaster = client.HasFlag(ClientFlags.Master);
         bool isWrite = command.Has(CommandFlags.Write) || (command.Name == "exec" && TransactionWrites(client));
+        if ((isWrite || command is { Name: "ping", Parent: null }) && !isMaster && _server.Persistence.WritesDeniedReason() is { } diskError)
+        {
+            Reject(ctx, diskError, command);
+            return false;
+        }
         if (isWrite && !isMaster && !config.IsReplica && config.MinReplicasToWrite > 0 && config.MinReplicasMaxLag > 0 &&
             _server.Replication.GoodReplicaCount < config.MinReplicasToWrite)
         {
@@ -161,6 +189,11 @@ public sealed class CommandExecutor
         if (config.IsReplica && !_server.Replication.MasterLinkUp && !config.ReplicaServeStaleData && !command.Has(CommandFlags.Stale))
         {
             Reject(ctx, Errors.MasterDown, command);
+            return false;
+        }
+        if (_server.Loading && !command.Has(CommandFlags.Loading))
+        {
+            Reject(ctx, Errors.Loading, command);
             return false;
         }
         if (client.HasFlag(ClientFlags.Multi) && command.Has(CommandFlags.NoMulti))

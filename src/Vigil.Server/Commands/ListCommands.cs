@@ -115,16 +115,20 @@ internal static class ListCommands
     private static void ElementsRemoved(CommandContext ctx, ReadOnlySpan<byte> key, RedisList list, bool head, long count)
     {
         ctx.Notify(KeyspaceEventType.List, PopEvent(head), key);
-        if (list.Count == 0)
-        {
-            ctx.Db.Delete(key);
-            ctx.Notify(KeyspaceEventType.Generic, "del", key);
-        }
-        else
+        DeleteIfEmpty(ctx, key, list);
+        ctx.MarkDirty(count);
+    }
+
+    /// <summary>After elements left <paramref name="list"/>: deletes the key when it is empty ("del"), else tells watchers it changed.</summary>
+    private static void DeleteIfEmpty(CommandContext ctx, ReadOnlySpan<byte> key, RedisList list)
+    {
+        if (list.Count > 0)
         {
             ctx.Db.SignalModified(key);
+            return;
         }
-        ctx.MarkDirty(count);
+        ctx.Db.Delete(key);
+        ctx.Notify(KeyspaceEventType.Generic, "del", key);
     }
 
     /// <summary>Pops up to <paramref name="count"/> elements from one end as an array reply; returns how many.</summary>
@@ -280,15 +284,7 @@ internal static class ListCommands
         if (removed > 0)
         {
             ctx.Notify(KeyspaceEventType.List, "lrem", key);
-            if (list.Count == 0)
-            {
-                ctx.Db.Delete(key);
-                ctx.Notify(KeyspaceEventType.Generic, "del", key);
-            }
-            else
-            {
-                ctx.Db.SignalModified(key);
-            }
+            DeleteIfEmpty(ctx, key, list);
             ctx.MarkDirty(removed);
         }
         ctx.Reply.WriteInteger(removed);
@@ -315,15 +311,7 @@ internal static class ListCommands
         list.RemoveRange(keepFrom + keepCount, length - keepFrom - keepCount);
         list.RemoveRange(0, keepFrom);
         ctx.Notify(KeyspaceEventType.List, "ltrim", key);
-        if (list.Count == 0)
-        {
-            ctx.Db.Delete(key);
-            ctx.Notify(KeyspaceEventType.Generic, "del", key);
-        }
-        else
-        {
-            ctx.Db.SignalModified(key);
-        }
+        DeleteIfEmpty(ctx, key, list);
         ctx.MarkDirty(removed);
         ctx.Reply.WriteOk();
     }
@@ -439,15 +427,7 @@ internal static class ListCommands
         ctx.Notify(KeyspaceEventType.List, PushEvent(toHead), destination);
         ctx.Reply.WriteBulkString(element);
         ctx.Notify(KeyspaceEventType.List, PopEvent(fromHead), source);
-        if (list.Count == 0)
-        {
-            db.Delete(source);
-            ctx.Notify(KeyspaceEventType.Generic, "del", source);
-        }
-        else
-        {
-            db.SignalModified(source);
-        }
+        DeleteIfEmpty(ctx, source, list);
         ctx.MarkDirty();
         return true;
     }

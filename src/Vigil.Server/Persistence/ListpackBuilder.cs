@@ -4,134 +4,141 @@ using Vigil.Protocol;
 namespace Vigil.Server.Persistence;
 
 /// <summary>
-/// Builds a listpack blob (listpack.c) entry by entry, encoding each as Redis does: a canonical
-/// integer in the smallest integer encoding, any other string with a 6, 12 or 32-bit length,
-/// every entry followed by its back-length. For writing RDB values in Redis 7.0's own encodings.
+/// Builds a listpack (listpack.c) as Redis 7.0 writes it into RDB files and DUMP payloads:
+/// total-bytes(4) count(2) entries 0xFF, each entry its encoding, its data and a backlen. Strings
+/// that are canonical integers take the integer encodings, as lpAppend does.
 /// </summary>
 public sealed class ListpackBuilder
 {
     private const int HeaderSize = 6;
-    private const byte Terminator = 0xFF;
+    private const ushort UnknownCount = 65535;
 
-    private byte[] _buffer = new byte[256];
+    private byte[] _buffer;
     private int _length = HeaderSize;
+    private int _count;
 
-    public int Count { get; private set; }
+    public ListpackBuilder(int capacity = 256)
+    {
+        _buffer = new byte[Math.Max(capacity, HeaderSize + 1)];
+    }
 
-    /// <summary>Bytes of the finished blob: header, entries, terminator.</summary>
+    /// <summary>Entries added so far.</summary>
+    public int Count => _count;
+
+    /// <summary>Bytes the finished listpack takes (header, entries, terminator).</summary>
     public int Size => _length + 1;
 
     public void Add(ReadOnlySpan<byte> value)
     {
-        EnsureRoom(value.Length + 16);
-        int start = _length;
-        if (value.Length <= 20 && RedisNumbers.TryParseInt64(value, out long n)) WriteInteger(n);
-        else WriteString(value);
-        WriteBackLength(_length - start);
-        Count++;
-    }
-
-    /// <summary>The blob: total bytes and entry count (65535 meaning "count them") in front, the terminator last.</summary>
-    public byte[] ToArray()
-    {
-        var blob = new byte[Size];
-        _buffer.AsSpan(HeaderSize, _length - HeaderSize).CopyTo(blob.AsSpan(HeaderSize));
-        BinaryPrimitives.WriteUInt32LittleEndian(blob, (uint)blob.Length);
-        BinaryPrimitives.WriteUInt16LittleEndian(blob.AsSpan(4), (ushort)Math.Min(Count, 65535));
-        blob[^1] = Terminator;
-        return blob;
-    }
-
-    public void Clear()
-    {
-        _length = HeaderSize;
-        Count = 0;
-    }
-
-    private void WriteInteger(long v)
-    {
-        Span<byte> b = _buffer.AsSpan(_length);
-        int n;
-        if (v is >= 0 and <= 127)
+        if (value.Length <= 20 && RedisNumbers.TryParseInt64(value, out long integer))
         {
-            b[0] = (byte)v;
-            n = 1;
+            Add(integer);
+            return;
         }
-        else if (v is >= -4096 and <= 4095)
-        {
-            long u = v < 0 ? (1 << 13) + v : v;
-            b[0] = (byte)(0xC0 | (u >> 8));
-            b[1] = (byte)u;
-            n = 2;
-        }
-        else if (v is >= short.MinValue and <= short.MaxValue)
-        {
-            b[0] = 0xF1;
-            BinaryPrimitives.WriteInt16LittleEndian(b[1..], (short)v);
-            n = 3;
-        }
-        else if (v is >= -8388608 and <= 8388607)
-        {
-            b[0] = 0xF2;
-            b[1] = (byte)v;
-            b[2] = (byte)(v >> 8);
-            b[3] = (byte)(v >> 16);
-            n = 4;
-        }
-        else if (v is >= int.MinValue and <= int.MaxValue)
-        {
-            b[0] = 0xF3;
-            BinaryPrimitives.WriteInt32LittleEndian(b[1..], (int)v);
-            n = 5;
-        }
-        else
-        {
-            b[0] = 0xF4;
-            BinaryPrimitives.WriteInt64LittleEndian(b[1..], v);
-            n = 9;
-        }
-        _length += n;
-    }
-
-    private void WriteString(ReadOnlySpan<byte> value)
-    {
-        Span<byte> b = _buffer.AsSpan(_length);
-        int header;
+        Span<byte> header = stackalloc byte[5];
+        int headerLength;
         if (value.Length < 64)
         {
-            b[0] = (byte)(0x80 | value.Length);
-            header = 1;
+            header[0] = (byte)(0x80 | value.Length);
+            headerLength = 1;
         }
         else if (value.Length < 4096)
         {
-            b[0] = (byte)(0xE0 | (value.Length >> 8));
-            b[1] = (byte)value.Length;
-            header = 2;
+            header[0] = (byte)(0xE0 | (value.Length >> 8));
+            header[1] = (byte)value.Length;
+            headerLength = 2;
         }
         else
         {
-            b[0] = 0xF0;
-            BinaryPrimitives.WriteUInt32LittleEndian(b[1..], (uint)value.Length);
-            header = 5;
+            header[0] = 0xF0;
+            BinaryPrimitives.WriteInt32LittleEndian(header[1..], value.Length);
+            headerLength = 5;
         }
-        value.CopyTo(b[header..]);
-        _length += header + value.Length;
+        int entryLength = headerLength + value.Length;
+        Ensure(entryLength + 5);
+        header[..headerLength].CopyTo(_buffer.AsSpan(_length));
+        value.CopyTo(_buffer.AsSpan(_length + headerLength));
+        _length += entryLength;
+        AppendBacklen(entryLength);
     }
 
-    /// <summary>lpEncodeBacklen: the entry's length, 7 bits a byte, readable from its end.</summary>
-    private void WriteBackLength(int entryLength)
+    public void Add(long value)
     {
-        Span<byte> b = _buffer.AsSpan(_length);
-        ulong l = (ulong)entryLength;
-        int n = l <= 127 ? 1 : l < 16383 ? 2 : l < 2097151 ? 3 : l < 268435455 ? 4 : 5;
-        b[0] = (byte)(l >> (7 * (n - 1)));
-        for (int i = 1; i < n; i++) b[i] = (byte)(((l >> (7 * (n - 1 - i))) & 127) | 128);
-        _length += n;
+        Ensure(9 + 1);
+        var at = _buffer.AsSpan(_length);
+        int entryLength;
+        if (value is >= 0 and <= 127)
+        {
+            at[0] = (byte)value;
+            entryLength = 1;
+        }
+        else if (value is >= -4096 and <= 4095)
+        {
+            int encoded = value < 0 ? (int)value + (1 << 13) : (int)value;
+            at[0] = (byte)(0xC0 | (encoded >> 8));
+            at[1] = (byte)encoded;
+            entryLength = 2;
+        }
+        else if (value is >= short.MinValue and <= short.MaxValue)
+        {
+            at[0] = 0xF1;
+            BinaryPrimitives.WriteInt16LittleEndian(at[1..], (short)value);
+            entryLength = 3;
+        }
+        else if (value is >= -(1 << 23) and <= (1 << 23) - 1)
+        {
+            at[0] = 0xF2;
+            at[1] = (byte)value;
+            at[2] = (byte)(value >> 8);
+            at[3] = (byte)(value >> 16);
+            entryLength = 4;
+        }
+        else if (value is >= int.MinValue and <= int.MaxValue)
+        {
+            at[0] = 0xF3;
+            BinaryPrimitives.WriteInt32LittleEndian(at[1..], (int)value);
+            entryLength = 5;
+        }
+        else
+        {
+            at[0] = 0xF4;
+            BinaryPrimitives.WriteInt64LittleEndian(at[1..], value);
+            entryLength = 9;
+        }
+        _length += entryLength;
+        AppendBacklen(entryLength);
     }
 
-    private void EnsureRoom(int bytes)
+    /// <summary>The finished listpack (valid until the builder is used again).</summary>
+    public ReadOnlySpan<byte> Finish()
     {
-        if (_length + bytes <= _buffer.Length) return;
-        Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + bytes));
+        Ensure(1);
+        _buffer[_length] = 0xFF;
+        int total = _length + 1;
+        BinaryPrimitives.WriteUInt32LittleEndian(_buffer, (uint)total);
+        BinaryPrimitives.WriteUInt16LittleEndian(_buffer.AsSpan(4), _count < UnknownCount ? (ushort)_count : UnknownCount);
+        return _buffer.AsSpan(0, total);
+    }
+
+    /// <summary>lpEncodeBacklen: the entry's length in 7-bit groups, read from the right.</summary>
+    private void AppendBacklen(int entryLength)
+    {
+        uint l = (uint)entryLength;
+        int size = l <= 127 ? 1 : l < 16383 ? 2 : l < 2097151 ? 3 : l < 268435455 ? 4 : 5;
+        Ensure(size);
+        for (int i = 0; i < size; i++)
+        {
+            int shift = 7 * (size - 1 - i);
+            byte b = (byte)((l >> shift) & 127);
+            _buffer[_length + i] = i == 0 ? (byte)(l >> shift) : (byte)(b | 128);
+        }
+        _length += size;
+        _count++;
+    }
+
+    private void Ensure(int extra)
+    {
+        if (_length + extra <= _buffer.Length) return;
+        Array.Resize(ref _buffer, Math.Max(_length + extra, _buffer.Length * 2));
     }
 }

@@ -25,12 +25,12 @@ public static class RdbListCodec
             var element = list[i];
             if (node.Count > 0 && node.Size + element.Length + EntryOverheadEstimate > NodeSizeLimit)
             {
-                nodes.Add(node.ToArray());
-                node.Clear();
+                nodes.Add(node.Finish().ToArray());
+                node = new ListpackBuilder();
             }
             node.Add(element);
         }
-        if (node.Count > 0) nodes.Add(node.ToArray());
+        if (node.Count > 0) nodes.Add(node.Finish().ToArray());
         w.WriteLength((ulong)nodes.Count);
         foreach (var blob in nodes)
         {
@@ -40,8 +40,8 @@ public static class RdbListCodec
     }
 
     /// <summary>
-    /// Reads a list of any list encoding. Malformed input throws <see cref="RdbFormatException"/> or
-    /// <see cref="InvalidDataException"/>; so does a list without elements, which Redis never writes.
+    /// Reads a list of any list encoding. Malformed input throws <see cref="RdbFormatException"/>; so
+    /// does a list without elements, which Redis never writes.
     /// </summary>
     public static RedisList Read(RdbReader r, byte type)
     {
@@ -55,12 +55,12 @@ public static class RdbListCodec
                 break;
             }
             case RdbFormat.TypeListZiplist:
-                AddAll(list, PackedEncodings.DecodeZiplist(r.ReadString()));
+                AddAll(list, RdbValueCodec.Decode(r, PackedEncodings.DecodeZiplist));
                 break;
             case RdbFormat.TypeListQuicklist:
             {
                 int nodes = r.ReadCount();
-                for (int i = 0; i < nodes; i++) AddAll(list, PackedEncodings.DecodeZiplist(r.ReadString()));
+                for (int i = 0; i < nodes; i++) AddAll(list, RdbValueCodec.Decode(r, PackedEncodings.DecodeZiplist));
                 break;
             }
             case RdbFormat.TypeListQuicklist2:
@@ -70,7 +70,7 @@ public static class RdbListCodec
                 {
                     long container = r.ReadLength();
                     if (container == RdbFormat.QuicklistNodePlain) list.PushTail(r.ReadString());
-                    else if (container == RdbFormat.QuicklistNodePacked) AddAll(list, PackedEncodings.DecodeListpack(r.ReadString()));
+                    else if (container == RdbFormat.QuicklistNodePacked) AddAll(list, RdbValueCodec.Decode(r, PackedEncodings.DecodeListpack));
                     else throw r.Error($"Quicklist integrity check failed: unknown node container {container}");
                 }
                 break;

@@ -178,7 +178,7 @@ public class ListRdbCodecTests
     {
         var builder = new ListpackBuilder();
         foreach (var e in elements) builder.Add(Encoding.ASCII.GetBytes(e));
-        return builder.ToArray();
+        return builder.Finish().ToArray();
     }
 
     private static byte[] WithCount(byte[] listpack, ushort count)

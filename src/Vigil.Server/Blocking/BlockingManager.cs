@@ -253,6 +253,7 @@ public sealed class BlockingManager
         blocked.Command.LoadInto(ctx);
         ctx.Failed = false;
         ctx.PropagateAs = null;
+        ctx.PropagateMany?.Clear();
         ctx.SuppressPropagation = false;
         return ctx;
     }

@@ -8,11 +8,13 @@ internal static class BuiltinCommands
         ConnectionCommands.Register(server);
         StringCommands.Register(server);
         HashCommands.Register(server);
+        SetCommands.Register(server);
         KeyCommands.Register(server);
         ListCommands.Register(server);
         DumpRestoreCommands.Register(server);
         PubSubCommands.Register(server);
         TransactionCommands.Register(server);
         PersistenceCommands.Register(server);
+        ReplicationCommands.Register(server);
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Vigil.Protocol;
 using Vigil.Server.Clients;
+using Vigil.Server.Transactions;
 
 namespace Vigil.Server.Commands;
 
@@ -97,6 +98,7 @@ public sealed class CommandExecutor
         ctx.Command = command;
         ctx.SuppressPropagation = false;
         ctx.PropagateAs = null;
+        ctx.PropagateMany?.Clear();
         long dirtyBefore = _server.Dirty;
         long start = Stopwatch.GetTimestamp();
         bool wasWriting = _server.Keyspace.InWriteCommand;
@@ -123,7 +125,54 @@ public sealed class CommandExecutor
         if (ctx.Failed) command.FailedCalls++;
         _server.Stats.TotalCommandsProcessed++;
         _server.SlowLog.Record(ctx, micros);
-        if (_server.Dirty != dirtyBefore && !ctx.SuppressPropagation) Propagate?.Invoke(ctx);
+        if (_server.Dirty != dirtyBefore && !ctx.SuppressPropagation && Propagate != null)
+        {
+            if (ctx.PropagateMany is { Count: > 0 } commands) PropagateEach(ctx, commands, Propagate);
+            else Propagate(ctx);
+        }
+    }
+
+    /// <summary>
+    /// Hands on the commands a handler propagates instead of itself, as Redis 7.0's
+    /// propagatePendingCommands does: one alone, several wrapped in MULTI ... EXEC, unless the command
+    /// runs inside EXEC, whose own wrapping covers them. The context carries each one, then gets
+    /// the command's own arguments back.
+    /// </summary>
+    private void PropagateEach(CommandContext ctx, List<byte[][]> commands, Action<CommandContext> propagate)
+    {
+        var own = PackedCommand.FromContext(ctx, ctx.Command);
+        bool wrap = commands.Count > 1 && !ctx.Client.HasFlag(ClientFlags.Multi);
+        if (wrap) Emit(ctx, ["MULTI"u8.ToArray()], propagate);
+        foreach (var args in commands) Emit(ctx, args, propagate);
+        if (wrap) Emit(ctx, ["EXEC"u8.ToArray()], propagate);
+        own.LoadInto(ctx);
+    }
+
+    private void Emit(CommandContext ctx, byte[][] args, Action<CommandContext> propagate)
+    {
+        PackedCommand.FromArgs(args, _server.Commands.Find(args[0]) ?? ctx.Command).LoadInto(ctx);
+        ctx.PropagateAs = null;
+        propagate(ctx);
+    }
+
+    private Client? _generatedCarrier;
+
+    /// <summary>
+    /// Hands a command the server produced itself (the DEL of an expired key) to <see cref="Propagate"/>
+    /// as if it ran in database <paramref name="db"/>. Inside EXEC it joins the transaction's writes.
+    /// </summary>
+    public void PropagateGenerated(int db, byte[][] args)
+    {
+        var propagate = Propagate;
+        if (propagate == null) return;
+        var command = _server.Commands.Find(args[0]) ?? throw new ArgumentException("unknown command", nameof(args));
+        _generatedCarrier ??= new Client(0, "", "", 0);
+        var ctx = _generatedCarrier.Context;
+        ctx.Server = _server;
+        Transactions.PackedCommand.FromArgs(args, command).LoadInto(ctx);
+        ctx.PropagateAs = null;
+        _generatedCarrier.DbIndex = db;
+        propagate(ctx);
     }
 
     private RedisCommand? Resolve(CommandContext ctx)

@@ -62,10 +62,11 @@ public static class RdbFile
     /// <summary>
     /// Loads an RDB stream into <paramref name="keyspace"/> (which should be empty). Keys already
     /// expired are skipped unless <paramref name="keepExpired"/> (a replica keeps them for its master's DEL).
+    /// Collections take the encodings <paramref name="limits"/> call for (the config's, as Redis loads).
     /// </summary>
-    public static LoadResult Load(Stream input, Keyspace keyspace, bool keepExpired, long nowMs, Action? afterKey = null)
+    public static LoadResult Load(Stream input, Keyspace keyspace, bool keepExpired, long nowMs, Action? afterKey = null, EncodingLimits? limits = null)
     {
-        var r = new RdbReader(input);
+        var r = new RdbReader(input) { Limits = limits ?? EncodingLimits.Default };
         try
         {
             return Load(r, keyspace, keepExpired, nowMs, afterKey);

@@ -7,7 +7,7 @@ namespace Vigil.Server.Storage;
 /// <see cref="KeyTable{TValue}"/> from field to value) and stays one, as in Redis. Values in the
 /// table are never changed in place, so a clone may share them.
 /// </summary>
-public sealed class RedisHash : IRedisValue, ICloneableValue
+public sealed class RedisHash : IRedisValue, ICloneableValue, IMemberCollection
 {
     /// <summary>What a table pair costs beyond its bytes: entry, bucket, and two array headers.</summary>
     private const long TableEntryOverhead = 24 + 4 + 2 * 24;

@@ -31,6 +31,7 @@ public sealed class VigilServer : IAsyncDisposable
         Log = log ?? new ServerLog();
         Keyspace = new Keyspace(config.Databases);
         Keyspace.IsReplica = config.IsReplica;
+        UsedMemory = new Eviction.UsedMemory(this);
         Commands = new CommandTable();
         Executor = new CommandExecutor(this);
         SlowLog = new SlowLog(this);
@@ -39,6 +40,7 @@ public sealed class VigilServer : IAsyncDisposable
         RunId = Convert.ToHexString(RandomNumberGenerator.GetBytes(20)).ToLowerInvariant();
         StartTimeMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         Blocking = new BlockingManager(this);
+        Evictor = new Eviction.Evictor(this);
         BuiltinCommands.Register(this);
         AddCronJob(new ActiveExpiry(this).RunCycle);
     }
@@ -59,6 +61,12 @@ public sealed class VigilServer : IAsyncDisposable
     public ClientRegistry Clients { get; } = new();
 
     public ServerStats Stats { get; } = new();
+
+    /// <summary>used_memory, kept up to date (INFO memory, maxmemory).</summary>
+    public Eviction.UsedMemory UsedMemory { get; }
+
+    /// <summary>maxmemory: evicts keys before commands run, or refuses those that would add data.</summary>
+    public Eviction.Evictor Evictor { get; }
 
     public SlowLog SlowLog { get; }
 
@@ -202,6 +210,7 @@ public sealed class VigilServer : IAsyncDisposable
 
     internal void OnClientClosed(Client client)
     {
+        UsedMemory.UpdateClient(client, 0);
         Clients.Remove(client);
         ClientClosed?.Invoke(client);
     }

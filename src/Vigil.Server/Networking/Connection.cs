@@ -85,6 +85,7 @@ internal sealed class Connection
     {
         string? protocolError = _client.HasFlag(ClientFlags.Blocked) ? null : RunCommands();
         _client.QueryBufferLength = _end - _start;
+        TrackMemory();
         if (protocolError != null)
         {
             _server.Stats.CountError(protocolError);
@@ -155,8 +156,17 @@ internal sealed class Connection
 
     private bool MakeRoomLocked()
     {
-        lock (_server.Sync) return MakeRoom();
+        lock (_server.Sync)
+        {
+            bool room = MakeRoom();
+            TrackMemory();
+            return room;
+        }
     }
+
+    /// <summary>Tells used_memory what this client's buffers hold now. Under the lock.</summary>
+    private void TrackMemory() =>
+        _server.UsedMemory.UpdateClient(_client, (long)_receive.Length + _client.Output.Capacity + _sending.Capacity);
 
     /// <summary>Makes space to receive into; false when the query buffer would pass its limit.</summary>
     private bool MakeRoom()
@@ -235,6 +245,7 @@ internal sealed class Connection
                         toSend = _sending;
                     }
                     if (job == null) durableMark = _server.Persistence.DurabilityMark();
+                    TrackMemory();
                 }
                 if (job != null)
                 {
@@ -302,6 +313,7 @@ internal sealed class Connection
     /// <summary>Called under the lock when someone else wrote to this client's output.</summary>
     private void OnFlushRequested()
     {
+        TrackMemory();
         if (_sendInProgress || _client.Output.Length == 0) return;
         _sendInProgress = true;
         ThreadPool.UnsafeQueueUserWorkItem(static c => _ = c.SendPendingAsync(), this, preferLocal: false);

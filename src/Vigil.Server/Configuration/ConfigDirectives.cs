@@ -34,7 +34,7 @@ public static class ConfigDirectives
             Enum("loglevel", true, "notice", ["debug", "verbose", "notice", "warning"], c => c.LogLevel, (c, v) => c.LogLevel = v),
             Int("databases", false, 16, 1, int.MaxValue, c => c.Databases, (c, v) => c.Databases = (int)v),
             Int("hz", true, 10, 0, int.MaxValue, c => c.Hz, (c, v) => c.Hz = (int)Math.Clamp(v, 1, 500)),
-            String("dir", true, ".", c => c.Dir, (c, v) =>
+            CheckedString("dir", true, ".", c => c.Dir, (c, v) =>
             {
                 string full = Path.GetFullPath(v, c.Dir);
                 if (!Directory.Exists(full)) return $"No such file or directory";
@@ -44,13 +44,6 @@ public static class ConfigDirectives
             String("requirepass", true, "", c => c.RequirePass, (c, v) => c.RequirePass = v),
             Memory("proto-max-bulk-len", true, 512L * 1024 * 1024, 1024 * 1024, long.MaxValue, c => c.ProtoMaxBulkLen, (c, v) => c.ProtoMaxBulkLen = v),
             Memory("client-query-buffer-limit", true, 1024L * 1024 * 1024, 1024 * 1024, long.MaxValue, c => c.ClientQueryBufferLimit, (c, v) => c.ClientQueryBufferLimit = v),
-            String("masterauth", true, "", c => c.MasterAuth, (c, v) => c.MasterAuth = v),
-            String("masteruser", true, "", c => c.MasterUser, (c, v) => c.MasterUser = v),
-            new("replicaof", false, "", c => c.IsReplica ? $"{c.ReplicaOfHost} {c.ReplicaOfPort}" : "", SetReplicaOf, "slaveof") { MultiArg = true },
-            Int("min-replicas-to-write", true, 0, 0, int.MaxValue, c => c.MinReplicasToWrite, (c, v) => c.MinReplicasToWrite = (int)v, "min-slaves-to-write"),
-            Int("min-replicas-max-lag", true, 10, 0, int.MaxValue, c => c.MinReplicasMaxLag, (c, v) => c.MinReplicasMaxLag = (int)v, "min-slaves-max-lag"),
-            Bool("replica-read-only", true, true, c => c.ReplicaReadOnly, (c, v) => c.ReplicaReadOnly = v, "slave-read-only"),
-            Bool("replica-serve-stale-data", true, true, c => c.ReplicaServeStaleData, (c, v) => c.ReplicaServeStaleData = v, "slave-serve-stale-data"),
             Int("slowlog-log-slower-than", true, 10000, -1, long.MaxValue, c => c.SlowlogLogSlowerThan, (c, v) => c.SlowlogLogSlowerThan = v),
             Int("slowlog-max-len", true, 128, 0, int.MaxValue, c => c.SlowlogMaxLen, (c, v) => c.SlowlogMaxLen = (int)v),
             Int("latency-monitor-threshold", true, 0, 0, long.MaxValue, c => c.LatencyMonitorThreshold, (c, v) => c.LatencyMonitorThreshold = v),
@@ -65,28 +58,14 @@ public static class ConfigDirectives
             new("client-output-buffer-limit", true, "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
                 c => c.ClientOutputBufferLimit.ToString(), (c, a) => c.ClientOutputBufferLimit.Apply(a)) { MultiArg = true },
         };
+        list.AddRange(PersistenceDirectives.All());
+        list.AddRange(ReplicationDirectives.All());
         foreach (var d in list)
         {
             ByName[d.Name] = d;
             foreach (var alias in d.Aliases) ByName[alias] = d;
         }
         return list;
-    }
-
-    private static string? SetReplicaOf(ServerConfig c, string[] a)
-    {
-        if (a.Length != 2) return "wrong number of arguments";
-        if (a[0].Equals("no", StringComparison.OrdinalIgnoreCase) && a[1].Equals("one", StringComparison.OrdinalIgnoreCase))
-        {
-            c.ReplicaOfHost = "";
-            c.ReplicaOfPort = 0;
-            return null;
-        }
-        if (!int.TryParse(a[1], NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is < 0 or > 65535)
-            return "Invalid master port";
-        c.ReplicaOfHost = a[0];
-        c.ReplicaOfPort = port;
-        return null;
     }
 
     public static ConfigDirective Bool(string name, bool mutable, bool defaultValue, Func<ServerConfig, bool> get,
@@ -126,13 +105,18 @@ public static class ConfigDirectives
 
     public static ConfigDirective String(string name, bool mutable, string defaultValue, Func<ServerConfig, string> get,
         Action<ServerConfig, string> set, params string[] aliases) =>
-        String(name, mutable, defaultValue, get, (c, v) =>
+        CheckedString(name, mutable, defaultValue, get, (c, v) =>
         {
             set(c, v);
             return null;
         }, aliases);
 
-    public static ConfigDirective String(string name, bool mutable, string defaultValue, Func<ServerConfig, string> get,
+    /// <summary>
+    /// A string whose setter validates: it returns null, or the reason the value is refused. (A name
+    /// of its own: as an overload of <see cref="String(string, bool, string, Func{ServerConfig, string}, Action{ServerConfig, string}, string[])"/>,
+    /// an assignment lambda such as <c>(c, v) =&gt; c.X = v</c> would bind here and return the value as an error.)
+    /// </summary>
+    public static ConfigDirective CheckedString(string name, bool mutable, string defaultValue, Func<ServerConfig, string> get,
         Func<ServerConfig, string, string?> set, params string[] aliases) =>
         new(name, mutable, defaultValue, get, (c, a) => a.Length != 1 ? "wrong number of arguments" : set(c, a[0]), aliases);
 

@@ -55,6 +55,19 @@ public static class ConfigLoader
     /// <summary>Applies config-file text to <paramref name="config"/>.</summary>
     public static void Apply(ServerConfig config, string text)
     {
+        config.ReadingConfigFile = true;
+        try
+        {
+            ApplyLines(config, text);
+        }
+        finally
+        {
+            config.ReadingConfigFile = false;
+        }
+    }
+
+    private static void ApplyLines(ServerConfig config, string text)
+    {
         string[] lines = text.Split('\n');
         for (int n = 0; n < lines.Length; n++)
         {

@@ -1,8 +1,11 @@
+using Vigil.Server.Storage;
+
 namespace Vigil.Server.Persistence;
 
 /// <summary>
-/// Values in RDB form: Vigil writes the plain encodings every Redis 7.0 loads (string, list, set,
-/// zset-2, hash) and reads every encoding Redis 7.0 writes, and the older ziplist-era ones.
+/// Values in RDB form: Vigil writes the encodings Redis 7.0 writes (a small hash as a listpack, a
+/// large one as RDB_TYPE_HASH; ...) and reads every encoding Redis 7.0 writes, and the older
+/// zipmap/ziplist-era ones. Loaded collections take the encoding the reader's limits call for.
 /// Also the DUMP/RESTORE payload body.
 /// </summary>
 public static class RdbValueCodec
@@ -17,6 +20,7 @@ public static class RdbValueCodec
     public static byte TypeOf(object value) => value switch
     {
         byte[] => RdbFormat.TypeString,
+        RedisHash hash => hash.IsPacked ? RdbFormat.TypeHashListpack : RdbFormat.TypeHash,
         _ => throw new InvalidOperationException($"no RDB form for {value.GetType().Name}"),
     };
 
@@ -26,6 +30,9 @@ public static class RdbValueCodec
         {
             case byte[] s:
                 w.WriteString(s);
+                break;
+            case RedisHash hash:
+                WriteHash(w, hash);
                 break;
             default:
                 throw new InvalidOperationException($"no RDB form for {value.GetType().Name}");
@@ -38,8 +45,82 @@ public static class RdbValueCodec
         {
             case RdbFormat.TypeString:
                 return r.ReadString();
+            case RdbFormat.TypeHash:
+                return ReadHash(r);
+            case RdbFormat.TypeHashZipmap:
+                return HashFromItems(r, Decode(r, PackedEncodings.DecodeZipmap));
+            case RdbFormat.TypeHashZiplist:
+                return HashFromItems(r, Decode(r, PackedEncodings.DecodeZiplist));
+            case RdbFormat.TypeHashListpack:
+                return HashFromItems(r, Decode(r, PackedEncodings.DecodeListpack));
             default:
                 throw r.Error($"Unknown RDB encoding type {type} ({RdbFormat.TypeName(type)})");
         }
     }
+
+    private static void WriteHash(RdbWriter w, RedisHash hash)
+    {
+        if (hash.IsPacked)
+        {
+            var listpack = new ListpackBuilder();
+            foreach (var pair in hash)
+            {
+                listpack.Add(pair.Field);
+                listpack.Add(pair.Value);
+            }
+            w.WriteString(listpack.Finish());
+            return;
+        }
+        w.WriteLength((ulong)hash.Count);
+        foreach (var pair in hash)
+        {
+            w.WriteString(pair.Field);
+            w.WriteString(pair.Value);
+        }
+    }
+
+    /// <summary>RDB_TYPE_HASH: a count, then field and value strings.</summary>
+    private static RedisHash ReadHash(RdbReader r)
+    {
+        int pairs = r.ReadCount();
+        if (pairs == 0) throw r.Error("Empty hash");
+        var hash = new RedisHash();
+        var limits = r.Limits;
+        for (int i = 0; i < pairs; i++)
+        {
+            var field = r.ReadString();
+            var value = r.ReadString();
+            if (!hash.Set(field, value, limits)) throw r.Error("Duplicate hash fields detected");
+        }
+        return hash;
+    }
+
+    /// <summary>A hash from the alternating fields and values of a zipmap, ziplist or listpack.</summary>
+    private static RedisHash HashFromItems(RdbReader r, List<byte[]> items)
+    {
+        if (items.Count == 0 || items.Count % 2 != 0) throw r.Error("Hash listpack has an odd or zero number of entries");
+        var hash = new RedisHash();
+        var limits = r.Limits;
+        for (int i = 0; i < items.Count; i += 2)
+        {
+            if (!hash.Set(items[i], items[i + 1], limits)) throw r.Error("Duplicate hash fields detected");
+        }
+        return hash;
+    }
+
+    /// <summary>Reads a string and decodes the packed blob inside it; a corrupt blob is a format error.</summary>
+    private static List<byte[]> Decode(RdbReader r, PackedDecoder decoder)
+    {
+        var blob = r.ReadString();
+        try
+        {
+            return decoder(blob);
+        }
+        catch (InvalidDataException e)
+        {
+            throw r.Error(e.Message);
+        }
+    }
+
+    private delegate List<byte[]> PackedDecoder(ReadOnlySpan<byte> blob);
 }

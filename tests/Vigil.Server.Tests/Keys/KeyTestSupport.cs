@@ -13,7 +13,7 @@ internal sealed class FakeList : IRedisValue
 
     public string Encoding => "quicklist";
 
-    public long MemoryUsage => 0;
+    public long MemoryUsage => 64 + Items.Count * 16;
 }
 
 /// <summary>A stand-in collection that COPY can duplicate.</summary>
@@ -25,7 +25,7 @@ internal sealed class FakeCloneableSet : IRedisValue, ICloneableValue
 
     public string Encoding => "hashtable";
 
-    public long MemoryUsage => 0;
+    public long MemoryUsage => 64 + Members.Count * 16;
 
     public object Clone()
     {

@@ -8,6 +8,7 @@ internal static class BuiltinCommands
         ConnectionCommands.Register(server);
         StringCommands.Register(server);
         HashCommands.Register(server);
+        SortedSetCommands.Register(server);
         KeyCommands.Register(server);
         DumpRestoreCommands.Register(server);
         PubSubCommands.Register(server);

@@ -21,6 +21,7 @@ public static class RdbValueCodec
     {
         byte[] => RdbFormat.TypeString,
         RedisHash hash => hash.IsPacked ? RdbFormat.TypeHashListpack : RdbFormat.TypeHash,
+        RedisSortedSet set => RdbSortedSetCodec.TypeOf(set),
         _ => throw new InvalidOperationException($"no RDB form for {value.GetType().Name}"),
     };
 
@@ -33,6 +34,9 @@ public static class RdbValueCodec
                 break;
             case RedisHash hash:
                 WriteHash(w, hash);
+                break;
+            case RedisSortedSet set:
+                RdbSortedSetCodec.Write(w, set);
                 break;
             default:
                 throw new InvalidOperationException($"no RDB form for {value.GetType().Name}");
@@ -53,6 +57,13 @@ public static class RdbValueCodec
                 return HashFromItems(r, Decode(r, PackedEncodings.DecodeZiplist));
             case RdbFormat.TypeHashListpack:
                 return HashFromItems(r, Decode(r, PackedEncodings.DecodeListpack));
+            case RdbFormat.TypeZset:
+            case RdbFormat.TypeZset2:
+                return RdbSortedSetCodec.ReadSkiplist(r, binaryScores: type == RdbFormat.TypeZset2);
+            case RdbFormat.TypeZsetZiplist:
+                return RdbSortedSetCodec.FromPairs(r, Decode(r, PackedEncodings.DecodeZiplist));
+            case RdbFormat.TypeZsetListpack:
+                return RdbSortedSetCodec.FromPairs(r, Decode(r, PackedEncodings.DecodeListpack));
             default:
                 throw r.Error($"Unknown RDB encoding type {type} ({RdbFormat.TypeName(type)})");
         }

@@ -465,9 +465,9 @@ internal static class SortedSetCommands
             if (options.UsesPattern(ctx))
             {
                 int kept = 0;
-                foreach (var node in nodes)
+                for (int i = 0; i < nodes.Count; i++)
                 {
-                    if (GlobPattern.IsMatch(ctx.Arg(options.PatternArg), node.Member)) nodes[kept++] = node;
+                    if (GlobPattern.IsMatch(ctx.Arg(options.PatternArg), nodes[i].Member)) nodes[kept++] = nodes[i];
                 }
                 nodes.RemoveRange(kept, nodes.Count - kept);
             }

@@ -162,6 +162,7 @@ public sealed class RedisSortedSet : IRedisValue, ICloneableValue
         {
             int slot = _table.FindOrAdd(member, KeyTable<Node>.HashOf(member), out _, member);
             _table.ValueAt(slot) = node;
+            _memory += TableEntryBytes;
         }
         return node;
     }

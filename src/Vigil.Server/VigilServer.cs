@@ -33,6 +33,7 @@ public sealed class VigilServer : IAsyncDisposable
         Commands = new CommandTable();
         Executor = new CommandExecutor(this);
         SlowLog = new SlowLog(this);
+        Persistence = new Persistence.PersistenceService(this);
         _listener = new Listener(this);
         RunId = Convert.ToHexString(RandomNumberGenerator.GetBytes(20)).ToLowerInvariant();
         StartTimeMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -72,6 +73,12 @@ public sealed class VigilServer : IAsyncDisposable
     /// <summary>Changes to the dataset since the last save (server.dirty).</summary>
     public long Dirty { get; set; }
 
+    /// <summary>RDB snapshots, the append-only file, loading at startup.</summary>
+    public Persistence.PersistenceService Persistence { get; }
+
+    /// <summary>True while the dataset is being loaded: commands without the loading flag get -LOADING.</summary>
+    public bool Loading { get; set; }
+
     public bool AuthRequired => Config.RequirePass.Length > 0;
 
     /// <summary>Where the node listens (the real port when configured with port 0).</summary>
@@ -93,19 +100,35 @@ public sealed class VigilServer : IAsyncDisposable
 
     public void ResetClient(Client client) => ClientResetting?.Invoke(client);
 
-    /// <summary>Called under the lock before the process exits (SHUTDOWN): final save and the like.</summary>
-    public event Action? ShuttingDown;
+    /// <summary>
+    /// Called under the lock before the process exits (SHUTDOWN, SIGTERM): final save and the like.
+    /// A handler refuses the shutdown by setting <see cref="ShutdownRequest.Refusal"/> (a failed save).
+    /// </summary>
+    public event Action<ShutdownRequest>? ShuttingDown;
 
     /// <summary>Runs <paramref name="job"/> under the lock on every tick of the server cron (hz times a second).</summary>
     public void AddCronJob(Action job) => _cronJobs.Add(job);
 
+    /// <summary>
+    /// Listens, loads the dataset from disk (clients that connect meanwhile get -LOADING), then
+    /// starts the cron. Throws <see cref="Persistence.PersistenceException"/> when a data file is bad.
+    /// </summary>
     public void Start()
     {
         _listener.Bind(Config.Bind, Config.Port, Config.TcpBacklog);
         _listener.Start();
+        Log.Notice($"Server initialized");
+        try
+        {
+            Persistence.LoadAtStartup();
+        }
+        catch
+        {
+            _listener.Dispose();
+            throw;
+        }
         _cronThread = new Thread(CronLoop) { IsBackground = true, Name = "vigil-cron" };
         _cronThread.Start();
-        Log.Notice($"Server initialized");
         Log.Notice($"Ready to accept connections tcp");
     }
 
@@ -192,20 +215,26 @@ public sealed class VigilServer : IAsyncDisposable
         }
     }
 
-    /// <summary>SHUTDOWN: runs the shutdown hooks, closes the listener and every client.</summary>
-    public void Shutdown()
+    /// <summary>
+    /// SHUTDOWN: runs the shutdown hooks (final save), closes the listener and every client.
+    /// Returns the refusal when a hook refused (a failed save without FORCE): the server runs on.
+    /// </summary>
+    public string? Shutdown(ShutdownRequest? request = null)
     {
+        request ??= new ShutdownRequest();
         lock (Sync)
         {
-            if (_stopping) return;
-            _stopping = true;
+            if (_stopping) return null;
             Log.Warning("User requested shutdown...");
-            ShuttingDown?.Invoke();
+            ShuttingDown?.Invoke(request);
+            if (request.Refusal != null && !request.Force) return request.Refusal;
+            _stopping = true;
             foreach (var client in Clients.Snapshot()) client.Kill();
         }
         _listener.Dispose();
         Log.Warning("Redis is now ready to exit, bye bye...");
         _stopped.TrySetResult();
+        return null;
     }
 
     public ValueTask DisposeAsync()
@@ -213,4 +242,17 @@ public sealed class VigilServer : IAsyncDisposable
         Shutdown();
         return ValueTask.CompletedTask;
     }
+}
+
+/// <summary>How SHUTDOWN was asked for: its SAVE / NOSAVE / FORCE options (none for SIGTERM).</summary>
+public sealed class ShutdownRequest
+{
+    /// <summary>True: SAVE, false: NOSAVE, null: save when save points are configured.</summary>
+    public bool? Save { get; init; }
+
+    /// <summary>FORCE: exit even when the final save fails.</summary>
+    public bool Force { get; init; }
+
+    /// <summary>Set by a hook that cannot prepare (the final save failed): the error SHUTDOWN replies.</summary>
+    public string? Refusal { get; set; }
 }

@@ -60,6 +60,11 @@ internal static class ServerHost
             log.Warning(e.Message);
             return 1;
         }
+        catch (Vigil.Server.Persistence.PersistenceException e)
+        {
+            log.Warning(e.Message);
+            return 1;
+        }
         if (config.PidFile.Length > 0) File.WriteAllText(config.PidFile, Environment.ProcessId + "\n");
 
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>

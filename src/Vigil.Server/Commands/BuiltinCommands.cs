@@ -8,10 +8,12 @@ internal static class BuiltinCommands
         ConnectionCommands.Register(server);
         StringCommands.Register(server);
         HashCommands.Register(server);
+        SetCommands.Register(server);
         SortedSetCommands.Register(server);
         KeyCommands.Register(server);
         DumpRestoreCommands.Register(server);
         PubSubCommands.Register(server);
         TransactionCommands.Register(server);
+        PersistenceCommands.Register(server);
     }
 }

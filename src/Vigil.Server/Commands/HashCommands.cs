@@ -41,29 +41,6 @@ internal static class HashCommands
         t.Add("hscan", -3, ReadOnly, 1, 1, 1, HScan, Group);
     }
 
-    /// <summary>
-    /// The hash at <paramref name="key"/> through a read lookup (hits, misses, keymiss event): false
-    /// after a WRONGTYPE reply; true with null when the key is missing.
-    /// </summary>
-    private static bool TryRead(CommandContext ctx, ReadOnlySpan<byte> key, out RedisHash? hash)
-    {
-        var value = KeyLookup.Read(ctx, key);
-        hash = value as RedisHash;
-        if (value == null || hash != null) return true;
-        ctx.WrongType();
-        return false;
-    }
-
-    /// <summary>Like <see cref="TryRead"/> through a write lookup (lookupKeyWrite: no statistics).</summary>
-    private static bool TryGetForWrite(CommandContext ctx, ReadOnlySpan<byte> key, out RedisHash? hash)
-    {
-        var value = ctx.Db.Get(key);
-        hash = value as RedisHash;
-        if (value == null || hash != null) return true;
-        ctx.WrongType();
-        return false;
-    }
-
     private static void HSet(CommandContext ctx, bool replyCreated)
     {
         if (ctx.ArgCount % 2 == 1)
@@ -72,7 +49,7 @@ internal static class HashCommands
             return;
         }
         var key = ctx.Arg(1);
-        if (!TryGetForWrite(ctx, key, out var hash)) return;
+        if (!KeyLookup.TryGet<RedisHash>(ctx, key, forWrite: true, out var hash)) return;
         var limits = EncodingLimits.From(ctx.Server.Config);
         bool created = hash == null;
         hash ??= new RedisHash();
@@ -98,7 +75,7 @@ internal static class HashCommands
     private static void HSetNx(CommandContext ctx)
     {
         var key = ctx.Arg(1);
-        if (!TryGetForWrite(ctx, key, out var hash)) return;
+        if (!KeyLookup.TryGet<RedisHash>(ctx, key, forWrite: true, out var hash)) return;
         if (hash != null && hash.Contains(ctx.Arg(2)))
         {
             ctx.Reply.WriteInteger(0);
@@ -115,14 +92,14 @@ internal static class HashCommands
 
     private static void HGet(CommandContext ctx)
     {
-        if (!TryRead(ctx, ctx.Arg(1), out var hash)) return;
+        if (!KeyLookup.TryGet<RedisHash>(ctx, ctx.Arg(1), forWrite: false, out var hash)) return;
         if (hash != null && hash.TryGet(ctx.Arg(2), out var value)) ctx.Reply.WriteBulkString(value);
         else ctx.Reply.WriteNull();
     }
 
     private static void HMGet(CommandContext ctx)
     {
-        if (!TryRead(ctx, ctx.Arg(1), out var hash)) return;
+        if (!KeyLookup.TryGet<RedisHash>(ctx, ctx.Arg(1), forWrite: false, out var hash)) return;
         ctx.Reply.WriteArrayHeader(ctx.ArgCount - 2);
         for (int i = 2; i < ctx.ArgCount; i++)
         {
@@ -134,55 +111,32 @@ internal static class HashCommands
     private static void HDel(CommandContext ctx)
     {
         var key = ctx.Arg(1);
-        if (!TryGetForWrite(ctx, key, out var hash)) return;
-        long deleted = 0;
-        bool keyRemoved = false;
-        if (hash != null)
-        {
-            for (int i = 2; i < ctx.ArgCount; i++)
-            {
-                if (!hash.Remove(ctx.Arg(i))) continue;
-                deleted++;
-                if (hash.Count == 0)
-                {
-                    keyRemoved = true;
-                    break;
-                }
-            }
-        }
-        if (deleted > 0)
-        {
-            if (keyRemoved) ctx.Db.Delete(key);
-            else ctx.Db.SignalModified(key);
-            ctx.Notify(KeyspaceEventType.Hash, "hdel", key);
-            if (keyRemoved) ctx.Notify(KeyspaceEventType.Generic, "del", key);
-            ctx.MarkDirty(deleted);
-        }
-        ctx.Reply.WriteInteger(deleted);
+        if (!KeyLookup.TryGet<RedisHash>(ctx, key, forWrite: true, out var hash)) return;
+        MemberRemoval.RemoveArguments(ctx, key, hash, KeyspaceEventType.Hash, "hdel");
     }
 
     private static void HExists(CommandContext ctx)
     {
-        if (!TryRead(ctx, ctx.Arg(1), out var hash)) return;
+        if (!KeyLookup.TryGet<RedisHash>(ctx, ctx.Arg(1), forWrite: false, out var hash)) return;
         ctx.Reply.WriteInteger(hash != null && hash.Contains(ctx.Arg(2)) ? 1 : 0);
     }
 
     private static void HLen(CommandContext ctx)
     {
-        if (!TryRead(ctx, ctx.Arg(1), out var hash)) return;
+        if (!KeyLookup.TryGet<RedisHash>(ctx, ctx.Arg(1), forWrite: false, out var hash)) return;
         ctx.Reply.WriteInteger(hash?.Count ?? 0);
     }
 
     private static void HStrLen(CommandContext ctx)
     {
-        if (!TryRead(ctx, ctx.Arg(1), out var hash)) return;
+        if (!KeyLookup.TryGet<RedisHash>(ctx, ctx.Arg(1), forWrite: false, out var hash)) return;
         ctx.Reply.WriteInteger(hash != null && hash.TryGet(ctx.Arg(2), out var value) ? value.Length : 0);
     }
 
     /// <summary>genericHgetallCommand: HGETALL is a map in RESP3, HKEYS and HVALS arrays.</summary>
     private static void HGetAll(CommandContext ctx, bool fields, bool values)
     {
-        if (!TryRead(ctx, ctx.Arg(1), out var hash)) return;
+        if (!KeyLookup.TryGet<RedisHash>(ctx, ctx.Arg(1), forWrite: false, out var hash)) return;
         int count = hash?.Count ?? 0;
         if (fields && values) ctx.Reply.WriteMapHeader(count);
         else ctx.Reply.WriteArrayHeader(count);
@@ -198,7 +152,7 @@ internal static class HashCommands
     {
         if (!ctx.TryGetInt64(3, out long increment)) return;
         var key = ctx.Arg(1);
-        if (!TryGetForWrite(ctx, key, out var hash)) return;
+        if (!KeyLookup.TryGet<RedisHash>(ctx, key, forWrite: true, out var hash)) return;
         long value = 0;
         if (hash != null && hash.TryGet(ctx.Arg(2), out var current) && !RedisNumbers.TryParseInt64(current, out value))
         {
@@ -235,7 +189,7 @@ internal static class HashCommands
             return;
         }
         var key = ctx.Arg(1);
-        if (!TryGetForWrite(ctx, key, out var hash)) return;
+        if (!KeyLookup.TryGet<RedisHash>(ctx, key, forWrite: true, out var hash)) return;
         ExtendedFloat value = default;
         if (hash != null && hash.TryGet(ctx.Arg(2), out var current) && !ExtendedFloat.TryParse(current, out value))
         {
@@ -264,7 +218,7 @@ internal static class HashCommands
     {
         if (ctx.ArgCount == 2)
         {
-            if (!TryRead(ctx, ctx.Arg(1), out var single)) return;
+            if (!KeyLookup.TryGet<RedisHash>(ctx, ctx.Arg(1), forWrite: false, out var single)) return;
             if (single == null)
             {
                 ctx.Reply.WriteNull();
@@ -290,7 +244,7 @@ internal static class HashCommands
                 return;
             }
         }
-        if (!TryRead(ctx, ctx.Arg(1), out var hash)) return;
+        if (!KeyLookup.TryGet<RedisHash>(ctx, ctx.Arg(1), forWrite: false, out var hash)) return;
         if (hash == null || count == 0)
         {
             ctx.Reply.WriteArrayHeader(0);
@@ -355,7 +309,7 @@ internal static class HashCommands
             ctx.Error(ScanCommand.InvalidCursor);
             return;
         }
-        if (!TryRead(ctx, ctx.Arg(1), out var hash)) return;
+        if (!KeyLookup.TryGet<RedisHash>(ctx, ctx.Arg(1), forWrite: false, out var hash)) return;
         if (hash == null)
         {
             ScanCommand.WriteReplyHeader(ctx, 0, 0);

@@ -6,9 +6,9 @@ using static Vigil.Server.Commands.CommandFlags;
 namespace Vigil.Server.Commands;
 
 /// <summary>
-/// ZUNION, ZINTER, ZDIFF, their STORE forms and ZINTERCARD (zunionInterDiffGenericCommand):
-/// weights, SUM/MIN/MAX aggregation, and scores summed in Redis's order (inputs by ascending size)
-/// so that floating-point results match to the last bit.
+/// ZUNION, ZINTER, ZDIFF, their STORE forms and ZINTERCARD (zunionInterDiffGenericCommand): sorted
+/// sets and plain sets (members scoring 1) as inputs, weights, SUM/MIN/MAX aggregation, and scores
+/// summed in Redis's order (inputs by ascending size) so that floating-point results match to the last bit.
 /// </summary>
 internal static class SortedSetAlgebraCommands
 {
@@ -28,13 +28,42 @@ internal static class SortedSetAlgebraCommands
         Max,
     }
 
-    /// <summary>One input key: its set (null when missing) and its weight.</summary>
+    /// <summary>One input key: a sorted set, or a set whose members all score 1 (null when missing), and its weight.</summary>
     private struct Input
     {
-        public RedisSortedSet? Set;
+        public object? Value;
         public double Weight;
 
-        public readonly int Count => Set?.Count ?? 0;
+        public readonly int Count => Value switch
+        {
+            RedisSortedSet sorted => sorted.Count,
+            RedisSet set => set.Count,
+            _ => 0,
+        };
+
+        /// <summary>The elements, highest first for a sorted set as zuiNext goes.</summary>
+        public readonly IEnumerable<(byte[] Member, double Score)> Elements()
+        {
+            if (Value is RedisSortedSet sorted)
+            {
+                for (var node = sorted.Last; node != null; node = node.Previous) yield return (node.Member, node.Score);
+            }
+            else if (Value is RedisSet set)
+            {
+                foreach (var member in set) yield return (member.ToBytes(), 1.0);
+            }
+        }
+
+        public readonly bool TryGetScore(ReadOnlySpan<byte> member, out double score)
+        {
+            score = 1.0;
+            return Value switch
+            {
+                RedisSortedSet sorted => sorted.TryGetScore(member, out score),
+                RedisSet set => set.Contains(member),
+                _ => false,
+            };
+        }
     }
 
     public static void Register(VigilServer server)
@@ -72,8 +101,12 @@ internal static class SortedSetAlgebraCommands
         {
             var key = ctx.Arg(numKeysArg + 1 + i);
             var value = forWrite ? ctx.Db.Get(key) : KeyLookup.Read(ctx, key);
-            if (!SortedSetCommands.TryCast(ctx, value, out var set)) return false;
-            inputs[i] = new Input { Set = set, Weight = 1 };
+            if (value is not (null or RedisSortedSet or RedisSet))
+            {
+                ctx.WrongType();
+                return false;
+            }
+            inputs[i] = new Input { Value = value, Weight = 1 };
         }
         return true;
     }
@@ -179,13 +212,12 @@ internal static class SortedSetAlgebraCommands
         var scores = new KeyTable<double>();
         foreach (var input in inputs)
         {
-            if (input.Set == null) continue;
-            for (var node = input.Set.Last; node != null; node = node.Previous)
+            foreach (var (member, score) in input.Elements())
             {
-                double score = Weighted(node.Score, input.Weight);
-                int slot = scores.FindOrAdd(node.Member, KeyTable<double>.HashOf(node.Member), out bool added, node.Member);
-                ref double total = ref scores.ValueAt(slot);
-                total = added ? score : Aggregated(total, score, aggregate);
+                double weighted = Weighted(score, input.Weight);
+                int slot = scores.FindOrAdd(member, KeyTable<double>.HashOf(member), out bool added, member);
+                ref double total = ref scores.WritableValueAt(slot);
+                total = added ? weighted : Aggregated(total, weighted, aggregate);
             }
         }
         for (int slot = 0; slot < scores.SlotCount; slot++)
@@ -201,26 +233,20 @@ internal static class SortedSetAlgebraCommands
         var smallest = inputs[0];
         if (smallest.Count == 0) return 0;
         long found = 0;
-        for (var node = smallest.Set!.Last; node != null; node = node.Previous)
+        foreach (var (member, score) in smallest.Elements())
         {
-            double score = Weighted(node.Score, smallest.Weight);
+            double total = Weighted(score, smallest.Weight);
             int j = 1;
             for (; j < inputs.Length; j++)
             {
                 var other = inputs[j];
-                if (ReferenceEquals(other.Set, smallest.Set))
-                {
-                    score = Aggregated(score, node.Score * other.Weight, aggregate);
-                }
-                else if (other.Set!.TryGetScore(node.Member, out double value))
-                {
-                    score = Aggregated(score, value * other.Weight, aggregate);
-                }
+                if (ReferenceEquals(other.Value, smallest.Value)) total = Aggregated(total, score * other.Weight, aggregate);
+                else if (other.TryGetScore(member, out double value)) total = Aggregated(total, value * other.Weight, aggregate);
                 else break;
             }
             if (j < inputs.Length) continue;
             found++;
-            result?.Insert(node.Member, score, limits);
+            result?.Insert(member, total, limits);
             if (limit > 0 && found >= limit) break;
         }
         return found;
@@ -228,16 +254,11 @@ internal static class SortedSetAlgebraCommands
 
     private static void Difference(Input[] inputs, RedisSortedSet result, in EncodingLimits limits)
     {
-        var first = inputs[0].Set;
-        if (first == null) return;
-        for (var node = first.First; node != null; node = node.Next)
+        foreach (var (member, score) in inputs[0].Elements())
         {
             bool elsewhere = false;
-            for (int j = 1; j < inputs.Length && !elsewhere; j++)
-            {
-                elsewhere = inputs[j].Set?.Find(node.Member) != null;
-            }
-            if (!elsewhere) result.Insert(node.Member, node.Score, limits);
+            for (int j = 1; j < inputs.Length && !elsewhere; j++) elsewhere = inputs[j].TryGetScore(member, out _);
+            if (!elsewhere) result.Insert(member, score, limits);
         }
     }
 

@@ -165,24 +165,7 @@ internal static class SortedSetCommands
     {
         var key = ctx.Arg(1);
         if (!TryCast(ctx, ctx.Db.Get(key), out var set)) return;
-        if (set == null)
-        {
-            ctx.Reply.WriteInteger(0);
-            return;
-        }
-        long deleted = 0;
-        for (int i = 2; i < ctx.ArgCount && set.Count > 0; i++)
-        {
-            if (set.Remove(ctx.Arg(i))) deleted++;
-        }
-        if (deleted > 0)
-        {
-            ctx.Notify(KeyspaceEventType.SortedSet, "zrem", key);
-            DeleteIfEmpty(ctx, key, set);
-            ctx.Db.SignalModified(key);
-            ctx.MarkDirty(deleted);
-        }
-        ctx.Reply.WriteInteger(deleted);
+        MemberRemoval.RemoveArguments(ctx, key, set, KeyspaceEventType.SortedSet, "zrem");
     }
 
     private static void ZCard(CommandContext ctx)

@@ -70,13 +70,21 @@ public static class ConfigDirectives
 
     public static ConfigDirective Bool(string name, bool mutable, bool defaultValue, Func<ServerConfig, bool> get,
         Action<ServerConfig, bool> set, params string[] aliases) =>
+        CheckedBool(name, mutable, defaultValue, get, (c, v) =>
+        {
+            set(c, v);
+            return null;
+        }, aliases);
+
+    /// <summary>A yes/no directive whose setter may refuse the value (returns the reason).</summary>
+    public static ConfigDirective CheckedBool(string name, bool mutable, bool defaultValue, Func<ServerConfig, bool> get,
+        Func<ServerConfig, bool, string?> set, params string[] aliases) =>
         new(name, mutable, YesNo(defaultValue), c => YesNo(get(c)), (c, a) =>
         {
             if (a.Length != 1) return "wrong number of arguments";
-            if (a[0].Equals("yes", StringComparison.OrdinalIgnoreCase)) set(c, true);
-            else if (a[0].Equals("no", StringComparison.OrdinalIgnoreCase)) set(c, false);
-            else return "argument must be 'yes' or 'no'";
-            return null;
+            if (a[0].Equals("yes", StringComparison.OrdinalIgnoreCase)) return set(c, true);
+            if (a[0].Equals("no", StringComparison.OrdinalIgnoreCase)) return set(c, false);
+            return "argument must be 'yes' or 'no'";
         }, aliases);
 
     public static ConfigDirective Int(string name, bool mutable, long defaultValue, long min, long max,

@@ -21,7 +21,7 @@ public static class PersistenceDirectives
         ConfigDirectives.Int("key-load-delay", true, 0, int.MinValue, int.MaxValue, c => c.KeyLoadDelay, (c, v) => c.KeyLoadDelay = (int)v),
         ConfigDirectives.Bool("stop-writes-on-bgsave-error", true, true, c => c.StopWritesOnBgsaveError, (c, v) => c.StopWritesOnBgsaveError = v),
         ConfigDirectives.Enum("sanitize-dump-payload", true, "no", ["no", "yes", "clients"], c => c.SanitizeDumpPayload, (c, v) => c.SanitizeDumpPayload = v),
-        ConfigDirectives.Bool("appendonly", true, false, c => c.AppendOnly, (c, v) => c.AppendOnly = v),
+        ConfigDirectives.CheckedBool("appendonly", true, false, c => c.AppendOnly, (c, v) => c.SetAppendOnly(v)),
         ConfigDirectives.CheckedString("appendfilename", false, "appendonly.aof", c => c.AppendFilename, (c, v) =>
         {
             if (!IsBaseName(v)) return "appendfilename can't be a path, just a filename";

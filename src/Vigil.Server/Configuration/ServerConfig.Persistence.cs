@@ -26,6 +26,17 @@ public sealed partial class ServerConfig
     public string SanitizeDumpPayload { get; set; } = "no";
 
     public bool AppendOnly { get; set; }
+
+    /// <summary>Set by the AOF: runs when CONFIG SET changes appendonly; returns an error to refuse the change.</summary>
+    internal Func<bool, string?>? AppendOnlyChanging { get; set; }
+
+    /// <summary>appendonly through the directive: the AOF starts or stops with it (startAppendOnly / stopAppendOnly).</summary>
+    internal string? SetAppendOnly(bool on)
+    {
+        if (AppendOnlyChanging?.Invoke(on) is { } error) return error;
+        AppendOnly = on;
+        return null;
+    }
     public string AppendFilename { get; set; } = "appendonly.aof";
     public string AppendDirname { get; set; } = "appendonlydir";
     public string AppendFsync { get; set; } = "everysec";

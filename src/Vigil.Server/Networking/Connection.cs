@@ -174,6 +174,7 @@ internal sealed class Connection
         {
             while (true)
             {
+                Persistence.DurabilityMark durableMark;
                 lock (_server.Sync)
                 {
                     if (_client.Output.Length == 0 || _client.HasFlag(ClientFlags.CloseAsap))
@@ -183,7 +184,10 @@ internal sealed class Connection
                     }
                     // Swap buffers: others keep appending to Output while this one is on the wire.
                     _sending = _client.SwapOutput(_sending);
+                    durableMark = _server.Persistence.DurabilityMark();
                 }
+                // Writes these replies acknowledge reach the AOF first (as Redis's beforeSleep).
+                _server.Persistence.AwaitDurable(durableMark);
                 var data = _sending.WrittenMemory;
                 while (data.Length > 0)
                 {

@@ -4,8 +4,8 @@ namespace Vigil.Server.Persistence;
 
 /// <summary>
 /// Values in RDB form: Vigil writes the encodings Redis 7.0 writes (a small hash as a listpack, a
-/// large one as RDB_TYPE_HASH; ...) and reads every encoding Redis 7.0 writes, and the older
-/// zipmap/ziplist-era ones. Loaded collections take the encoding the reader's limits call for.
+/// large one as RDB_TYPE_HASH; an intset as is, other sets as RDB_TYPE_SET; ...) and reads every
+/// encoding Redis 7.0 writes, the older zipmap/ziplist-era ones, and 7.2's listpack sets. Loaded collections take the encoding the reader's limits call for.
 /// Also the DUMP/RESTORE payload body.
 /// </summary>
 public static class RdbValueCodec
@@ -21,7 +21,8 @@ public static class RdbValueCodec
     {
         byte[] => RdbFormat.TypeString,
         RedisHash hash => hash.IsPacked ? RdbFormat.TypeHashListpack : RdbFormat.TypeHash,
-        RedisSortedSet set => RdbSortedSetCodec.TypeOf(set),
+        RedisSet set => set.IsIntSet ? RdbFormat.TypeSetIntset : RdbFormat.TypeSet,
+        RedisSortedSet sortedSet => RdbSortedSetCodec.TypeOf(sortedSet),
         _ => throw new InvalidOperationException($"no RDB form for {value.GetType().Name}"),
     };
 
@@ -35,8 +36,11 @@ public static class RdbValueCodec
             case RedisHash hash:
                 WriteHash(w, hash);
                 break;
-            case RedisSortedSet set:
-                RdbSortedSetCodec.Write(w, set);
+            case RedisSet set:
+                WriteSet(w, set);
+                break;
+            case RedisSortedSet sortedSet:
+                RdbSortedSetCodec.Write(w, sortedSet);
                 break;
             default:
                 throw new InvalidOperationException($"no RDB form for {value.GetType().Name}");
@@ -57,6 +61,12 @@ public static class RdbValueCodec
                 return HashFromItems(r, Decode(r, PackedEncodings.DecodeZiplist));
             case RdbFormat.TypeHashListpack:
                 return HashFromItems(r, Decode(r, PackedEncodings.DecodeListpack));
+            case RdbFormat.TypeSet:
+                return ReadSet(r);
+            case RdbFormat.TypeSetIntset:
+                return ReadIntSet(r);
+            case RdbFormat.TypeSetListpack:
+                return SetFromItems(r, Decode(r, PackedEncodings.DecodeListpack));
             case RdbFormat.TypeZset:
             case RdbFormat.TypeZset2:
                 return RdbSortedSetCodec.ReadSkiplist(r, binaryScores: type == RdbFormat.TypeZset2);
@@ -117,6 +127,52 @@ public static class RdbValueCodec
             if (!hash.Set(items[i], items[i + 1], limits)) throw r.Error("Duplicate hash fields detected");
         }
         return hash;
+    }
+
+    private static void WriteSet(RdbWriter w, RedisSet set)
+    {
+        if (set.IsIntSet)
+        {
+            w.WriteString(set.IntSetBlob);
+            return;
+        }
+        w.WriteLength((ulong)set.Count);
+        foreach (var member in set) w.WriteString(member.Bytes!);
+    }
+
+    /// <summary>RDB_TYPE_SET: a count, then member strings.</summary>
+    private static RedisSet ReadSet(RdbReader r)
+    {
+        int count = r.ReadCount();
+        if (count == 0) throw r.Error("Empty set");
+        var set = new RedisSet();
+        var limits = r.Limits;
+        for (int i = 0; i < count; i++)
+        {
+            if (!set.Add(r.ReadString(), limits)) throw r.Error("Duplicate set members detected");
+        }
+        return set;
+    }
+
+    /// <summary>RDB_TYPE_SET_INTSET: the intset blob, adopted as is once checked.</summary>
+    private static RedisSet ReadIntSet(RdbReader r)
+    {
+        var set = RedisSet.FromIntSetBlob(r.ReadString(), r.Limits) ?? throw r.Error("Intset integrity check failed");
+        if (set.Count == 0) throw r.Error("Empty set");
+        return set;
+    }
+
+    /// <summary>RDB_TYPE_SET_LISTPACK (Redis 7.2): members in a listpack.</summary>
+    private static RedisSet SetFromItems(RdbReader r, List<byte[]> items)
+    {
+        if (items.Count == 0) throw r.Error("Empty set");
+        var set = new RedisSet();
+        var limits = r.Limits;
+        foreach (var item in items)
+        {
+            if (!set.Add(item, limits)) throw r.Error("Duplicate set members detected");
+        }
+        return set;
     }
 
     /// <summary>Reads a string and decodes the packed blob inside it; a corrupt blob is a format error.</summary>

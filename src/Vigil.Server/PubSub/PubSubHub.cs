@@ -189,7 +189,7 @@ public sealed class PubSubHub
     private static void AddSubscriber(KeyTable<List<Client>> table, byte[] name, Client client)
     {
         int slot = table.FindOrAdd(name, KeyTable<List<Client>>.HashOf(name), out bool added, name);
-        if (added) table.ValueAt(slot) = new List<Client>(1);
+        if (added) table.WritableValueAt(slot) = new List<Client>(1);
         table.ValueAt(slot).Add(client);
     }
 

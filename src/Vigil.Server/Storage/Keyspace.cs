@@ -40,6 +40,9 @@ public sealed class Keyspace
     /// <summary>Set while a snapshot is being written: write commands copy collections before changing them.</summary>
     public Persistence.SnapshotGuard? CopyOnWrite { get; set; }
 
+    /// <summary>Snapshots taken and not yet disposed (<see cref="Persistence.RdbSnapshot"/>).</summary>
+    public int OpenSnapshots { get; set; }
+
     /// <summary>True while a command flagged write runs (its lookups may change the values they return).</summary>
     public bool InWriteCommand { get; set; }
 

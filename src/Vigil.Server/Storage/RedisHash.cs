@@ -7,7 +7,7 @@ namespace Vigil.Server.Storage;
 /// <see cref="KeyTable{TValue}"/> from field to value) and stays one, as in Redis. Values in the
 /// table are never changed in place, so a clone may share them.
 /// </summary>
-public sealed class RedisHash : IRedisValue, ICloneableValue
+public sealed class RedisHash : IRedisValue, ICloneableValue, IMemberCollection
 {
     /// <summary>What a table pair costs beyond its bytes: entry, bucket, and two array headers.</summary>
     private const long TableEntryOverhead = 24 + 4 + 2 * 24;
@@ -72,7 +72,7 @@ public sealed class RedisHash : IRedisValue, ICloneableValue
             return true;
         }
         int slot = _table!.FindOrAdd(field, KeyTable<byte[]>.HashOf(field), out bool added);
-        ref byte[] stored = ref _table.ValueAt(slot);
+        ref byte[] stored = ref _table.WritableValueAt(slot);
         _tableBytes += added ? field.Length + value.Length : value.Length - stored.Length;
         stored = value.ToArray();
         return added;
@@ -104,7 +104,7 @@ public sealed class RedisHash : IRedisValue, ICloneableValue
         {
             var field = packed.Read(ref position);
             var value = packed.Read(ref position);
-            table.ValueAt(table.FindOrAdd(field, KeyTable<byte[]>.HashOf(field), out _)) = value.ToArray();
+            table.WritableValueAt(table.FindOrAdd(field, KeyTable<byte[]>.HashOf(field), out _)) = value.ToArray();
             bytes += field.Length + value.Length;
         }
         _table = table;
@@ -227,7 +227,7 @@ public sealed class RedisHash : IRedisValue, ICloneableValue
         {
             var key = _table.KeyAt(slot);
             if (key == null) continue;
-            table.ValueAt(table.FindOrAdd(key, KeyTable<byte[]>.HashOf(key), out _, key)) = _table.ValueAt(slot);
+            table.WritableValueAt(table.FindOrAdd(key, KeyTable<byte[]>.HashOf(key), out _, key)) = _table.ValueAt(slot);
         }
         return new RedisHash(null, table, _tableBytes);
     }

@@ -10,7 +10,7 @@ namespace Vigil.Server.Storage;
 /// Redis stores it, and finds members by walking the list; past those limits it converts, as Redis
 /// does, to "skiplist", adding a member → node table for O(1) lookups. Members are never modified.
 /// </summary>
-public sealed class RedisSortedSet : IRedisValue, ICloneableValue
+public sealed class RedisSortedSet : IRedisValue, ICloneableValue, IMemberCollection
 {
     public const int MaxLevel = 32;
 
@@ -103,8 +103,8 @@ public sealed class RedisSortedSet : IRedisValue, ICloneableValue
     {
         if (_table != null)
         {
-            ref Node node = ref _table.FindValue(member, KeyTable<Node>.HashOf(member));
-            return Unsafe.IsNullRef(ref node) ? null : node;
+            int slot = _table.Find(member);
+            return slot < 0 ? null : _table.ValueAt(slot);
         }
         for (var x = First; x != null; x = x.Next)
         {
@@ -161,7 +161,7 @@ public sealed class RedisSortedSet : IRedisValue, ICloneableValue
         if (_table != null)
         {
             int slot = _table.FindOrAdd(member, KeyTable<Node>.HashOf(member), out _, member);
-            _table.ValueAt(slot) = node;
+            _table.WritableValueAt(slot) = node;
             _memory += TableEntryBytes;
         }
         return node;
@@ -353,7 +353,7 @@ public sealed class RedisSortedSet : IRedisValue, ICloneableValue
         for (var x = First; x != null; x = x.Next)
         {
             int slot = _table.FindOrAdd(x.Member, KeyTable<Node>.HashOf(x.Member), out _, x.Member);
-            _table.ValueAt(slot) = x;
+            _table.WritableValueAt(slot) = x;
         }
         _memory += (long)_count * TableEntryBytes;
     }
@@ -414,7 +414,7 @@ public sealed class RedisSortedSet : IRedisValue, ICloneableValue
             for (var x = copy.First; x != null; x = x.Next)
             {
                 int slot = copy._table.FindOrAdd(x.Member, KeyTable<Node>.HashOf(x.Member), out _, x.Member);
-                copy._table.ValueAt(slot) = x;
+                copy._table.WritableValueAt(slot) = x;
             }
         }
         return copy;

@@ -90,4 +90,27 @@ public class SortedSetAlgebraTests
         Assert.Equal(":1", c.CallText("zinterstore", "dst", "3", "x3", "x2", "x1"));
         Assert.Equal("$0", c.CallText("zscore", "dst", "m"));
     }
+
+    [Fact]
+    public void Sets_AreInputsWhoseMembersScoreOne()
+    {
+        using var server = new TestServer();
+        using var c = server.Connect();
+        Assert.Equal(":3", c.CallText("zadd", "a", "1", "x", "2", "y", "3", "z"));
+        Assert.Equal(":3", c.CallText("zadd", "b", "10", "y", "20", "z", "30", "w"));
+        Assert.Equal(":3", c.CallText("sadd", "s", "y", "w", "q"));
+        Assert.Equal(":3", c.CallText("sadd", "ints", "3", "1", "2"));
+        Assert.Equal("*[$q, $1, $w, $1, $x, $1, $y, $3, $z, $3]", c.CallText("zunion", "2", "a", "s", "withscores"));
+        Assert.Equal("*[$x, $2, $q, $5, $w, $5, $z, $6, $y, $9]", c.CallText("zunion", "2", "a", "s", "weights", "2", "5", "withscores"));
+        Assert.Equal("*[$y, $13]", c.CallText("zinter", "3", "a", "b", "s", "withscores"));
+        Assert.Equal("*[]", c.CallText("zinter", "2", "s", "ints"));
+        Assert.Equal("*[$q, $w]", c.CallText("zdiff", "2", "s", "a"));
+        Assert.Equal("*[$1, $1, $2, $1, $3, $1]", c.CallText("zdiff", "2", "ints", "a", "withscores"));
+        Assert.Equal(":1", c.CallText("zintercard", "2", "a", "s"));
+        Assert.Equal(":6", c.CallText("zunionstore", "dst", "2", "ints", "s"));
+        Assert.Equal("*[$1, $1, $2, $1, $3, $1, $q, $1, $w, $1, $y, $1]", c.CallText("zrange", "dst", "0", "-1", "withscores"));
+        Assert.Equal("$listpack", c.CallText("object", "encoding", "dst"));
+        Assert.Equal(":3", c.CallText("zinterstore", "dst", "2", "s", "s", "weights", "2", "3"));
+        Assert.Equal("*[$q, $5, $w, $5, $y, $5]", c.CallText("zrange", "dst", "0", "-1", "withscores"));
+    }
 }

@@ -156,14 +156,8 @@ internal static class SortedSetRangeCommands
         return (start, Math.Min(end, length - 1));
     }
 
-    private static (long First, long Last) RanksIn(RedisSortedSet set, in ScoreRange range)
-    {
-        if (set.FirstInRange(range, out long first) == null) return (0, -1);
-        set.LastInRange(range, out long last);
-        return (first, last);
-    }
-
-    private static (long First, long Last) RanksIn(RedisSortedSet set, in LexRange range)
+    /// <summary>The ranks of the first and last elements in <paramref name="range"/>; an empty interval when none.</summary>
+    private static (long First, long Last) RanksIn<TRange>(RedisSortedSet set, scoped in TRange range) where TRange : IElementRange, allows ref struct
     {
         if (set.FirstInRange(range, out long first) == null) return (0, -1);
         set.LastInRange(range, out long last);

@@ -231,87 +231,50 @@ public sealed class RedisSortedSet : IRedisValue, ICloneableValue, IMemberCollec
         return null;
     }
 
-    /// <summary>The first element whose score is in <paramref name="range"/>, with its rank; null when none.</summary>
-    public Node? FirstInRange(in ScoreRange range, out long rank)
+    /// <summary>The first element in <paramref name="range"/> (of scores, or of members when all scores are equal), with its rank; null when none (zslFirstInRange).</summary>
+    public Node? FirstInRange<TRange>(scoped in TRange range, out long rank) where TRange : IElementRange, allows ref struct
     {
         rank = -1;
-        if (range.IsEmpty || _tail == null || !range.AboveMin(_tail.Score) || !range.BelowMax(First!.Score)) return null;
+        if (!Overlaps(range)) return null;
         long traversed = 0;
         var x = _header;
         for (int i = _level - 1; i >= 0; i--)
         {
-            while (x.Levels[i].Forward is { } f && !range.AboveMin(f.Score))
+            while (x.Levels[i].Forward is { } f && !range.AboveMin(f))
             {
                 traversed += x.Levels[i].Span;
                 x = f;
             }
         }
         var first = x.Next!;
-        if (!range.BelowMax(first.Score)) return null;
+        if (!range.BelowMax(first)) return null;
         rank = traversed;
         return first;
     }
 
-    /// <summary>The last element whose score is in <paramref name="range"/>, with its rank; null when none.</summary>
-    public Node? LastInRange(in ScoreRange range, out long rank)
+    /// <summary>The last element in <paramref name="range"/>, with its rank; null when none (zslLastInRange).</summary>
+    public Node? LastInRange<TRange>(scoped in TRange range, out long rank) where TRange : IElementRange, allows ref struct
     {
         rank = -1;
-        if (range.IsEmpty || _tail == null || !range.AboveMin(_tail.Score) || !range.BelowMax(First!.Score)) return null;
+        if (!Overlaps(range)) return null;
         long traversed = 0;
         var x = _header;
         for (int i = _level - 1; i >= 0; i--)
         {
-            while (x.Levels[i].Forward is { } f && range.BelowMax(f.Score))
+            while (x.Levels[i].Forward is { } f && range.BelowMax(f))
             {
                 traversed += x.Levels[i].Span;
                 x = f;
             }
         }
-        if (!range.AboveMin(x.Score)) return null;
+        if (!range.AboveMin(x)) return null;
         rank = traversed - 1;
         return x;
     }
 
-    /// <summary>The first element whose member is in <paramref name="range"/> (for sets of equal scores), with its rank.</summary>
-    public Node? FirstInRange(in LexRange range, out long rank)
-    {
-        rank = -1;
-        if (range.IsEmpty || _tail == null || !range.AboveMin(_tail.Member) || !range.BelowMax(First!.Member)) return null;
-        long traversed = 0;
-        var x = _header;
-        for (int i = _level - 1; i >= 0; i--)
-        {
-            while (x.Levels[i].Forward is { } f && !range.AboveMin(f.Member))
-            {
-                traversed += x.Levels[i].Span;
-                x = f;
-            }
-        }
-        var first = x.Next!;
-        if (!range.BelowMax(first.Member)) return null;
-        rank = traversed;
-        return first;
-    }
-
-    /// <summary>The last element whose member is in <paramref name="range"/>, with its rank.</summary>
-    public Node? LastInRange(in LexRange range, out long rank)
-    {
-        rank = -1;
-        if (range.IsEmpty || _tail == null || !range.AboveMin(_tail.Member) || !range.BelowMax(First!.Member)) return null;
-        long traversed = 0;
-        var x = _header;
-        for (int i = _level - 1; i >= 0; i--)
-        {
-            while (x.Levels[i].Forward is { } f && range.BelowMax(f.Member))
-            {
-                traversed += x.Levels[i].Span;
-                x = f;
-            }
-        }
-        if (!range.AboveMin(x.Member)) return null;
-        rank = traversed - 1;
-        return x;
-    }
+    /// <summary>zslIsInRange: false when the range is empty or lies wholly before or after the set.</summary>
+    private bool Overlaps<TRange>(scoped in TRange range) where TRange : IElementRange, allows ref struct =>
+        !range.IsEmpty && _tail != null && range.AboveMin(_tail) && range.BelowMax(First!);
 
     /// <summary>Removes the elements of 0-based ranks <paramref name="start"/> to <paramref name="end"/> inclusive; returns how many.</summary>
     public long RemoveRange(long start, long end)

@@ -2,8 +2,19 @@ using Vigil.Protocol;
 
 namespace Vigil.Server.Storage;
 
+/// <summary>An interval of a sorted set's order, by score or by member.</summary>
+public interface IElementRange
+{
+    /// <summary>True when nothing can be in the interval.</summary>
+    bool IsEmpty { get; }
+
+    bool AboveMin(RedisSortedSet.Node node);
+
+    bool BelowMax(RedisSortedSet.Node node);
+}
+
 /// <summary>A score interval of ZRANGEBYSCORE and friends (zrangespec): "(" makes a bound exclusive.</summary>
-public readonly struct ScoreRange
+public readonly struct ScoreRange : IElementRange
 {
     public ScoreRange(double min, double max, bool minExclusive, bool maxExclusive)
     {
@@ -24,9 +35,9 @@ public readonly struct ScoreRange
     /// <summary>True when no score can be in the interval.</summary>
     public bool IsEmpty => Min > Max || (Min == Max && (MinExclusive || MaxExclusive));
 
-    public bool AboveMin(double score) => MinExclusive ? score > Min : score >= Min;
+    public bool AboveMin(RedisSortedSet.Node node) => MinExclusive ? node.Score > Min : node.Score >= Min;
 
-    public bool BelowMax(double score) => MaxExclusive ? score < Max : score <= Max;
+    public bool BelowMax(RedisSortedSet.Node node) => MaxExclusive ? node.Score < Max : node.Score <= Max;
 
     /// <summary>
     /// zslParseRange: each bound is handed to strtod as a C string (it ends at the first NUL byte),
@@ -56,7 +67,7 @@ public readonly struct ScoreRange
 /// A member interval of ZRANGEBYLEX and friends (zlexrangespec): "[" inclusive, "(" exclusive, "-"
 /// and "+" below and above every member. The bounds are slices of the command's arguments.
 /// </summary>
-public readonly ref struct LexRange
+public readonly ref struct LexRange : IElementRange
 {
     private readonly ReadOnlySpan<byte> _min;
     private readonly ReadOnlySpan<byte> _max;
@@ -93,15 +104,15 @@ public readonly ref struct LexRange
         }
     }
 
-    public bool AboveMin(ReadOnlySpan<byte> member)
+    public bool AboveMin(RedisSortedSet.Node node)
     {
-        int cmp = CompareBounds(member, Infinite.None, _min, _minKind);
+        int cmp = CompareBounds(node.Member, Infinite.None, _min, _minKind);
         return MinExclusive ? cmp > 0 : cmp >= 0;
     }
 
-    public bool BelowMax(ReadOnlySpan<byte> member)
+    public bool BelowMax(RedisSortedSet.Node node)
     {
-        int cmp = CompareBounds(member, Infinite.None, _max, _maxKind);
+        int cmp = CompareBounds(node.Member, Infinite.None, _max, _maxKind);
         return MaxExclusive ? cmp < 0 : cmp <= 0;
     }
 

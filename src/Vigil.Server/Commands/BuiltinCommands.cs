@@ -11,9 +11,11 @@ internal static class BuiltinCommands
         SetCommands.Register(server);
         SortedSetCommands.Register(server);
         KeyCommands.Register(server);
+        ListCommands.Register(server);
         DumpRestoreCommands.Register(server);
         PubSubCommands.Register(server);
         TransactionCommands.Register(server);
         PersistenceCommands.Register(server);
+        ReplicationCommands.Register(server);
     }
 }

@@ -46,9 +46,18 @@ public sealed class CommandExecutor
             else
             {
                 Call(ctx, command);
+                // Clients blocked on keys this command (or transaction) filled are served now.
+                _server.Blocking.HandleReadyKeys();
             }
         }
 
+        // A blocked command replies when it is served; CLIENT REPLY applies to that reply then.
+        if (!client.HasFlag(ClientFlags.Blocked)) ApplyReplyMode(client, replyStart);
+    }
+
+    /// <summary>CLIENT REPLY OFF/SKIP: drops the reply written since <paramref name="replyStart"/>.</summary>
+    internal static void ApplyReplyMode(Client client, int replyStart)
+    {
         if (client.ReplyMode is ReplyMode.Off or ReplyMode.Skip)
         {
             client.Output.Truncate(replyStart);
@@ -98,13 +107,24 @@ public sealed class CommandExecutor
         _server.Keyspace.InWriteCommand = wasWriting;
         long micros = (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds;
 
+        ctx.Client.LastCommandName = command.FullName;
+        if (!command.Has(CommandFlags.SkipMonitor) && !command.Has(CommandFlags.Admin)) Monitor?.Invoke(ctx);
+        // A command that blocked is accounted for when it is served or times out (updateStatsOnUnblock).
+        if (ctx.Client.HasFlag(ClientFlags.Blocked)) return;
+        Complete(ctx, command, micros, dirtyBefore);
+    }
+
+    /// <summary>
+    /// The accounting after a command ran (or, for one that blocked, was served or timed out): call
+    /// statistics, the slow log, and propagation when it changed the dataset.
+    /// </summary>
+    internal void Complete(CommandContext ctx, RedisCommand command, long micros, long dirtyBefore)
+    {
         command.Calls++;
         command.Microseconds += micros;
         if (ctx.Failed) command.FailedCalls++;
         _server.Stats.TotalCommandsProcessed++;
-        ctx.Client.LastCommandName = command.FullName;
         _server.SlowLog.Record(ctx, micros);
-        if (!command.Has(CommandFlags.SkipMonitor) && !command.Has(CommandFlags.Admin)) Monitor?.Invoke(ctx);
         if (_server.Dirty != dirtyBefore && !ctx.SuppressPropagation && Propagate != null)
         {
             if (ctx.PropagateMany is { Count: > 0 } commands) PropagateEach(ctx, commands, Propagate);
@@ -132,6 +152,26 @@ public sealed class CommandExecutor
     {
         PackedCommand.FromArgs(args, _server.Commands.Find(args[0]) ?? ctx.Command).LoadInto(ctx);
         ctx.PropagateAs = null;
+        propagate(ctx);
+    }
+
+    private Client? _generatedCarrier;
+
+    /// <summary>
+    /// Hands a command the server produced itself (the DEL of an expired key) to <see cref="Propagate"/>
+    /// as if it ran in database <paramref name="db"/>. Inside EXEC it joins the transaction's writes.
+    /// </summary>
+    public void PropagateGenerated(int db, byte[][] args)
+    {
+        var propagate = Propagate;
+        if (propagate == null) return;
+        var command = _server.Commands.Find(args[0]) ?? throw new ArgumentException("unknown command", nameof(args));
+        _generatedCarrier ??= new Client(0, "", "", 0);
+        var ctx = _generatedCarrier.Context;
+        ctx.Server = _server;
+        Transactions.PackedCommand.FromArgs(args, command).LoadInto(ctx);
+        ctx.PropagateAs = null;
+        _generatedCarrier.DbIndex = db;
         propagate(ctx);
     }
 
@@ -244,10 +284,17 @@ public sealed class CommandExecutor
         var args = new StringBuilder();
         for (int i = 1; i < ctx.ArgCount && args.Length < 128; i++)
         {
-            args.Append('\'').Append(Truncate(ctx.ArgLatin1(i), 128 - args.Length)).Append("' ");
+            int room = 128 - args.Length;
+            args.Append('\'').Append(Truncate(ctx.ArgLatin1(i), room)).Append("' ");
         }
         return $"ERR unknown command '{Truncate(ctx.ArgLatin1(0), 128)}', with args beginning with: {args}";
     }
 
-    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
+    /// <summary>As printf's "%.*s" shows an argument: at most <paramref name="max"/> chars, and none past a NUL.</summary>
+    private static string Truncate(string s, int max)
+    {
+        int nul = s.IndexOf('\0');
+        if (nul >= 0 && nul < max) max = nul;
+        return s.Length <= max ? s : s[..max];
+    }
 }

@@ -52,6 +52,12 @@ public sealed class Keyspace
     /// <summary>Called for every key a write touches (WATCH, client-side caching).</summary>
     public event Action<Database, ReadOnlySpan<byte>>? KeyModified;
 
+    /// <summary>
+    /// Called when a key receives a new collection value (Redis's dbAdd: a push to a missing key,
+    /// RENAME, MOVE, COPY, RESTORE...): clients blocked on the key may now be served.
+    /// </summary>
+    public event Action<Database, ReadOnlySpan<byte>>? CollectionStored;
+
     /// <summary>Called when a key is deleted because it expired (propagates DEL, notifies "expired").</summary>
     public event Action<Database, byte[]>? KeyExpired;
 
@@ -67,6 +73,8 @@ public sealed class Keyspace
     public void UpdateClock() => Now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
     internal void OnKeyModified(Database db, ReadOnlySpan<byte> key) => KeyModified?.Invoke(db, key);
+
+    internal void OnCollectionStored(Database db, ReadOnlySpan<byte> key) => CollectionStored?.Invoke(db, key);
 
     internal void OnKeyExpired(Database db, byte[] key)
     {
@@ -94,6 +102,22 @@ public sealed class Keyspace
         _databases[a].SwapContents(_databases[b]);
         OnDatabaseReplaced(_databases[a]);
         OnDatabaseReplaced(_databases[b]);
+    }
+
+    /// <summary>
+    /// Takes over the contents of <paramref name="loaded"/> (a dataset a replica loaded from its
+    /// master's RDB), database by database, as SWAPDB trades them: watchers see the change.
+    /// </summary>
+    public void ReplaceWith(Keyspace loaded)
+    {
+        for (int i = 0; i < _databases.Length; i++)
+        {
+            var db = _databases[i];
+            var incoming = loaded[i];
+            OnDatabaseReplacing(db, incoming);
+            db.SwapContents(incoming);
+            OnDatabaseReplaced(db);
+        }
     }
 
     public void FlushAll()

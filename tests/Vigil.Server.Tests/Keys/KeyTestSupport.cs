@@ -12,6 +12,8 @@ internal sealed class FakeList : IRedisValue
     public string TypeName => "list";
 
     public string Encoding => "quicklist";
+
+    public long MemoryUsage => 64 + Items.Count * 16;
 }
 
 /// <summary>A stand-in collection that COPY can duplicate.</summary>
@@ -22,6 +24,8 @@ internal sealed class FakeCloneableSet : IRedisValue, ICloneableValue
     public string TypeName => "set";
 
     public string Encoding => "hashtable";
+
+    public long MemoryUsage => 64 + Members.Count * 16;
 
     public object Clone()
     {

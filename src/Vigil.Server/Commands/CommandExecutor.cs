@@ -39,7 +39,10 @@ public sealed class CommandExecutor
         if (client.ReplyMode == ReplyMode.SkipNext) client.ReplyMode = ReplyMode.Skip;
         int replyStart = client.Output.Length;
 
+        ctx.Executing = true;
         var command = Resolve(ctx);
+        // CLIENT LIST's cmd= names the command being run, as c->lastcmd, set at lookup.
+        client.LastCommandName = command?.FullName ?? "NULL";
         if (command != null && Admit(ctx, command))
         {
             if (client.HasFlag(ClientFlags.Multi) && !IsTransactionControl(command))
@@ -48,9 +51,13 @@ public sealed class CommandExecutor
             }
             else
             {
+                // CLIENT NO-TOUCH: lookups leave access stamps alone, except for TOUCH itself.
+                _server.Keyspace.NoTouch = client.HasFlag(ClientFlags.NoTouch) && command.Name != "touch";
                 Call(ctx, command);
+                _server.Keyspace.NoTouch = false;
             }
         }
+        ctx.Executing = false;
 
         if (client.ReplyMode is ReplyMode.Off or ReplyMode.Skip)
         {
@@ -64,6 +71,7 @@ public sealed class CommandExecutor
     {
         ctx.Command = command;
         ctx.SuppressPropagation = false;
+        ctx.ForcePropagation = false;
         ctx.PropagateAs = null;
         long dirtyBefore = _server.Dirty;
         long start = Stopwatch.GetTimestamp();
@@ -71,23 +79,25 @@ public sealed class CommandExecutor
         _server.Keyspace.InWriteCommand = command.Has(CommandFlags.Write);
         command.Handler(ctx);
         _server.Keyspace.InWriteCommand = wasWriting;
-        long micros = (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        var elapsed = Stopwatch.GetElapsedTime(start);
+        long micros = (long)elapsed.TotalMicroseconds;
 
         command.Calls++;
         command.Microseconds += micros;
+        if (_server.Config.LatencyTracking) (command.Latency ??= new LatencyHistogram()).Record((long)(elapsed.Ticks * 100));
+        _server.LatencyMonitor.AddSampleIfNeeded(command.Has(CommandFlags.Fast) ? "fast-command" : "command", micros / 1000);
         if (ctx.Failed) command.FailedCalls++;
         _server.Stats.TotalCommandsProcessed++;
-        ctx.Client.LastCommandName = command.FullName;
         _server.SlowLog.Record(ctx, micros);
         if (!command.Has(CommandFlags.SkipMonitor) && !command.Has(CommandFlags.Admin)) Monitor?.Invoke(ctx);
-        if (_server.Dirty != dirtyBefore && !ctx.SuppressPropagation) Propagate?.Invoke(ctx);
+        if ((_server.Dirty != dirtyBefore || ctx.ForcePropagation) && !ctx.SuppressPropagation) Propagate?.Invoke(ctx);
     }
 
     private RedisCommand? Resolve(CommandContext ctx)
     {
         var table = _server.Commands;
         var command = table.Find(ctx.Arg(0));
-        if (command?.Subcommands != null && ctx.ArgCount >= 2)
+        if (command is { Subcommands: not null, DispatchesItself: false } && ctx.ArgCount >= 2)
         {
             var sub = CommandTable.Find(ctx.Arg(1), command.SubcommandLookup);
             if (sub == null)
@@ -113,6 +123,12 @@ public sealed class CommandExecutor
         if (!command.AcceptsArgCount(ctx.ArgCount))
         {
             Reject(ctx, $"ERR wrong number of arguments for '{command.FullName}' command", command);
+            return false;
+        }
+        if (command.Has(CommandFlags.Protected) && !ConfigCommand.AllowsProtected(config.EnableDebugCommand, ctx))
+        {
+            Reject(ctx, "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, " +
+                "otherwise you need to set this option in the configuration file, and then restart the server.", command);
             return false;
         }
         if (!client.Authenticated && _server.AuthRequired && !command.Has(CommandFlags.NoAuth))

@@ -46,7 +46,7 @@ public sealed partial class ServerConfig
     public bool ReplicaServeStaleData { get; set; } = true;
 
     // Encodings of small collections (what OBJECT ENCODING reports follows these thresholds)
-    public long HashMaxListpackEntries { get; set; } = 128;
+    public long HashMaxListpackEntries { get; set; } = 512;
     public long HashMaxListpackValue { get; set; } = 64;
     public long SetMaxIntsetEntries { get; set; } = 512;
     public long ZsetMaxListpackEntries { get; set; } = 128;
@@ -67,7 +67,4 @@ public sealed partial class ServerConfig
     public long LatencyMonitorThreshold { get; set; }
 
     public bool IsReplica => ReplicaOfHost.Length > 0;
-
-    /// <summary>Directives the config file set that nothing else reads yet, kept for CONFIG GET/REWRITE.</summary>
-    public Dictionary<string, string> Extra { get; } = new(StringComparer.OrdinalIgnoreCase);
 }

@@ -69,6 +69,7 @@ internal sealed class Connection
         string? protocolError = null;
         lock (_server.Sync)
         {
+            _server.Stats.TotalReadsProcessed++;
             while (true)
             {
                 _parsed.Clear();
@@ -86,6 +87,7 @@ internal sealed class Connection
                 protocolError = null;
             }
             _client.QueryBufferLength = _end - _start;
+            _client.QueryBufferFree = _receive.Length - _end;
             if (protocolError != null)
             {
                 _server.Stats.CountError(protocolError);
@@ -123,7 +125,7 @@ internal sealed class Connection
                 return error;
             }
             _start += consumed;
-            _server.Stats.TotalNetInputBytes += consumed;
+            Interlocked.Add(ref _server.Stats.TotalNetInputBytes, consumed);
         }
         return null;
     }
@@ -190,7 +192,9 @@ internal sealed class Connection
                     int sent = await _socket.SendAsync(data, SocketFlags.None).ConfigureAwait(false);
                     data = data[sent..];
                 }
-                _server.Stats.TotalNetOutputBytes += _sending.Length;
+                // Outside the lock: these two are only read and added to atomically.
+                Interlocked.Add(ref _server.Stats.TotalNetOutputBytes, _sending.Length);
+                Interlocked.Increment(ref _server.Stats.TotalWritesProcessed);
                 _sending.Reset();
             }
         }

@@ -29,12 +29,12 @@ public sealed class ServerStats
     public long ExpiredTimeCapReachedCount;
     public long ExpireCycleCpuMicroseconds;
 
-    // Replication's figures (the replication feature keeps them).
-    public long TotalNetReplInputBytes;
-    public long TotalNetReplOutputBytes;
+    // Replication (INFO stats sync_full, sync_partial_ok, sync_partial_err, total_net_repl_*).
     public long SyncFull;
     public long SyncPartialOk;
     public long SyncPartialErr;
+    public long TotalNetReplInputBytes;
+    public long TotalNetReplOutputBytes;
 
     // Gauges kept by the features that own them (INFO clients/stats print them).
     public long BlockedClients;

@@ -35,6 +35,7 @@ public sealed class VigilServer : IAsyncDisposable
         SlowLog = new SlowLog(this);
         LatencyMonitor = new LatencyMonitor(this);
         Memory = new MemoryAccounting(this);
+        Persistence = new Persistence.PersistenceService(this);
         _listener = new Listener(this);
         RunId = Convert.ToHexString(RandomNumberGenerator.GetBytes(20)).ToLowerInvariant();
         StartTimeMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -95,6 +96,12 @@ public sealed class VigilServer : IAsyncDisposable
     /// <summary>Changes to the dataset since the last save (server.dirty).</summary>
     public long Dirty { get; set; }
 
+    /// <summary>RDB snapshots, the append-only file, loading at startup.</summary>
+    public Persistence.PersistenceService Persistence { get; }
+
+    /// <summary>True while the dataset is being loaded: commands without the loading flag get -LOADING.</summary>
+    public bool Loading { get; set; }
+
     public bool AuthRequired => Config.RequirePass.Length > 0;
 
     /// <summary>Where the node listens (the real port when configured with port 0).</summary>
@@ -117,8 +124,8 @@ public sealed class VigilServer : IAsyncDisposable
     public void ResetClient(Client client) => ClientResetting?.Invoke(client);
 
     /// <summary>
-    /// Called under the lock before the node stops (SHUTDOWN, SIGTERM): the final save and the like.
-    /// A hook that fails sets <see cref="ShutdownRequest.Failure"/>; unless FORCE, the node then stays up.
+    /// Called under the lock before the process exits (SHUTDOWN, SIGTERM): final save and the like.
+    /// A handler refuses the shutdown by setting <see cref="ShutdownRequest.Refusal"/> (a failed save).
     /// </summary>
     public event Action<ShutdownRequest>? ShuttingDown;
 
@@ -184,14 +191,27 @@ public sealed class VigilServer : IAsyncDisposable
 
     private string[] _boundAddresses = [];
 
+    /// <summary>
+    /// Listens, loads the dataset from disk (clients that connect meanwhile get -LOADING), then
+    /// starts the cron. Throws <see cref="Persistence.PersistenceException"/> when a data file is bad.
+    /// </summary>
     public void Start()
     {
         _listener.Bind(Config.Bind, Config.Port, Config.TcpBacklog);
         _boundAddresses = Config.Bind;
         _listener.Start();
+        Log.Notice($"Server initialized");
+        try
+        {
+            Persistence.LoadAtStartup();
+        }
+        catch
+        {
+            _listener.Dispose();
+            throw;
+        }
         _cronThread = new Thread(CronLoop) { IsBackground = true, Name = "vigil-cron" };
         _cronThread.Start();
-        Log.Notice($"Server initialized");
         Log.Notice($"Ready to accept connections tcp");
     }
 
@@ -286,38 +306,59 @@ public sealed class VigilServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the node without saving (tests, disposal).</summary>
-    public void Shutdown() => Shutdown(new ShutdownRequest { NoSave = true, Now = true, Force = true });
-
     /// <summary>
-    /// SHUTDOWN: runs the shutdown hooks, then closes the listener and every client. False when a
-    /// hook failed and the request did not force: the node keeps running.
+    /// SHUTDOWN: runs the shutdown hooks (final save), closes the listener and every client.
+    /// Returns the refusal when a hook refused (a failed save without FORCE): the server runs on.
     /// </summary>
-    public bool Shutdown(ShutdownRequest request)
+    public string? Shutdown(ShutdownRequest? request = null)
     {
+        request ??= new ShutdownRequest();
         lock (Sync)
         {
-            if (_stopping) return true;
+            if (_stopping) return null;
             Log.Warning("User requested shutdown...");
             ShuttingDown?.Invoke(request);
-            if (request.Failure != null && !request.Force)
-            {
-                Log.Warning(request.Failure);
-                Log.Warning("Errors trying to shut down the server. Check the logs for more information.");
-                return false;
-            }
+            if (request.Refusal != null && !request.Force) return request.Refusal;
             _stopping = true;
             foreach (var client in Clients.Snapshot()) client.Kill();
             _listener.Dispose();
         }
         Log.Warning("Redis is now ready to exit, bye bye...");
         _stopped.TrySetResult();
-        return true;
+        return null;
     }
 
     public ValueTask DisposeAsync()
     {
         Shutdown();
         return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>How SHUTDOWN was asked for: its SAVE / NOSAVE / FORCE options (none for SIGTERM).</summary>
+public sealed class ShutdownRequest
+{
+    /// <summary>True: SAVE, false: NOSAVE, null: save when save points are configured.</summary>
+    public bool? Save { get; init; }
+
+    /// <summary>FORCE: exit even when the final save fails.</summary>
+    public bool Force { get; init; }
+
+    /// <summary>NOW: do not wait for lagging replicas.</summary>
+    public bool Now { get; init; }
+
+    /// <summary>Set by a hook that cannot prepare (the final save failed): the error SHUTDOWN replies.</summary>
+    public string? Refusal { get; set; }
+
+    /// <summary>A signal's request, from shutdown-on-sigterm / shutdown-on-sigint ("default", or some of save, nosave, now, force).</summary>
+    public static ShutdownRequest FromSignalFlags(string flags)
+    {
+        var words = flags.Split(' ');
+        return new ShutdownRequest
+        {
+            Save = words.Contains("save") ? true : words.Contains("nosave") ? false : null,
+            Now = words.Contains("now"),
+            Force = words.Contains("force"),
+        };
     }
 }

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using Vigil.Server;
-using Vigil.Server.Commands;
 using Vigil.Server.Configuration;
 
 namespace Vigil;
@@ -14,7 +13,7 @@ internal static class ServerHost
     /// <summary>A signal asks for a shutdown with the flags its directive gives; a failed one leaves the node up, as Redis.</summary>
     private static void SignalShutdown(VigilServer server, string flags)
     {
-        if (!server.Shutdown(ShutdownRequest.FromSignalFlags(flags)))
+        if (server.Shutdown(ShutdownRequest.FromSignalFlags(flags)) != null)
         {
             server.Log.Warning("SIGTERM received but errors trying to shut down the server, check the logs for more information");
         }
@@ -75,6 +74,11 @@ internal static class ServerHost
             server.Start();
         }
         catch (IOException e)
+        {
+            log.Warning(e.Message);
+            return 1;
+        }
+        catch (Vigil.Server.Persistence.PersistenceException e)
         {
             log.Warning(e.Message);
             return 1;

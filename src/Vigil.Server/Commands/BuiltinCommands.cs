@@ -7,6 +7,8 @@ internal static class BuiltinCommands
     {
         ConnectionCommands.Register(server);
         StringCommands.Register(server);
+        HashCommands.Register(server);
+        SetCommands.Register(server);
         KeyCommands.Register(server);
         DumpRestoreCommands.Register(server);
         PubSubCommands.Register(server);
@@ -23,5 +25,8 @@ internal static class BuiltinCommands
         ClusterCommand.Register(server);
         AclCommand.Register(server);
         CommandCommand.Register(server);
+        // After the server's own families: these add subcommands to DEBUG and the like.
+        PersistenceCommands.Register(server);
+        ReplicationCommands.Register(server);
     }
 }

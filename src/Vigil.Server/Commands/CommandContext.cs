@@ -131,6 +131,15 @@ public sealed class CommandContext
     /// </summary>
     public byte[][]? PropagateAs { get; set; }
 
+    /// <summary>
+    /// Commands to propagate instead of this one, in order (Redis's alsoPropagate with the command
+    /// itself kept out): SPOP with a count becomes SREMs. Two or more go as MULTI ... EXEC.
+    /// </summary>
+    public List<byte[][]>? PropagateMany { get; private set; }
+
+    /// <summary>Adds a command to <see cref="PropagateMany"/>.</summary>
+    public void AlsoPropagate(byte[][] args) => (PropagateMany ??= new()).Add(args);
+
     /// <summary>Marks the dataset changed by <paramref name="changes"/> (server.dirty): the command is propagated.</summary>
     public void MarkDirty(long changes = 1) => Server.Dirty += changes;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Vigil.Protocol;
 using Vigil.Server.Clients;
+using Vigil.Server.Transactions;
 
 namespace Vigil.Server.Commands;
 
@@ -30,11 +31,7 @@ public sealed class CommandExecutor
 
     public void Execute(Client client, byte[] buffer, ArgRange[] ranges, int first, int count)
     {
-        var ctx = client.Context;
-        ctx.Server = _server;
-        ctx.SetArgs(buffer, ranges, first, count);
-        ctx.Failed = false;
-        _server.Keyspace.UpdateClock();
+        var ctx = Prepare(client, buffer, ranges, first, count);
         client.LastInteractionMs = _server.Keyspace.Now;
         if (client.ReplyMode == ReplyMode.SkipNext) client.ReplyMode = ReplyMode.Skip;
         int replyStart = client.Output.Length;
@@ -66,6 +63,33 @@ public sealed class CommandExecutor
         }
     }
 
+    /// <summary>
+    /// Runs a command from a trusted stream (the AOF being loaded) without the admission checks, as
+    /// Redis calls the command's proc directly: commands inside MULTI are queued, EXEC runs them.
+    /// Returns false when the command does not exist.
+    /// </summary>
+    public bool Replay(Client client, byte[] buffer, ArgRange[] ranges, int first, int count)
+    {
+        var ctx = Prepare(client, buffer, ranges, first, count);
+        var command = Resolve(ctx);
+        if (command == null) return false;
+        ctx.Command = command;
+        if (client.HasFlag(ClientFlags.Multi) && !IsTransactionControl(command)) QueueInTransaction?.Invoke(ctx);
+        else Call(ctx, command);
+        return true;
+    }
+
+    /// <summary>The client's context loaded with the command's arguments, on the command's clock.</summary>
+    private CommandContext Prepare(Client client, byte[] buffer, ArgRange[] ranges, int first, int count)
+    {
+        var ctx = client.Context;
+        ctx.Server = _server;
+        ctx.SetArgs(buffer, ranges, first, count);
+        ctx.Failed = false;
+        _server.Keyspace.UpdateClock();
+        return ctx;
+    }
+
     /// <summary>Runs an admitted command and accounts for it (Redis's call()).</summary>
     public void Call(CommandContext ctx, RedisCommand command)
     {
@@ -73,6 +97,7 @@ public sealed class CommandExecutor
         ctx.SuppressPropagation = false;
         ctx.ForcePropagation = false;
         ctx.PropagateAs = null;
+        ctx.PropagateMany?.Clear();
         long dirtyBefore = _server.Dirty;
         long start = Stopwatch.GetTimestamp();
         bool wasWriting = _server.Keyspace.InWriteCommand;
@@ -90,7 +115,54 @@ public sealed class CommandExecutor
         _server.Stats.TotalCommandsProcessed++;
         _server.SlowLog.Record(ctx, micros);
         if (!command.Has(CommandFlags.SkipMonitor) && !command.Has(CommandFlags.Admin)) Monitor?.Invoke(ctx);
-        if ((_server.Dirty != dirtyBefore || ctx.ForcePropagation) && !ctx.SuppressPropagation) Propagate?.Invoke(ctx);
+        if ((_server.Dirty != dirtyBefore || ctx.ForcePropagation) && !ctx.SuppressPropagation && Propagate != null)
+        {
+            if (ctx.PropagateMany is { Count: > 0 } commands) PropagateEach(ctx, commands, Propagate);
+            else Propagate(ctx);
+        }
+    }
+
+    /// <summary>
+    /// Hands on the commands a handler propagates instead of itself, as Redis 7.0's
+    /// propagatePendingCommands does: one alone, several wrapped in MULTI ... EXEC, unless the command
+    /// runs inside EXEC, whose own wrapping covers them. The context carries each one, then gets
+    /// the command's own arguments back.
+    /// </summary>
+    private void PropagateEach(CommandContext ctx, List<byte[][]> commands, Action<CommandContext> propagate)
+    {
+        var own = PackedCommand.FromContext(ctx, ctx.Command);
+        bool wrap = commands.Count > 1 && !ctx.Client.HasFlag(ClientFlags.Multi);
+        if (wrap) Emit(ctx, ["MULTI"u8.ToArray()], propagate);
+        foreach (var args in commands) Emit(ctx, args, propagate);
+        if (wrap) Emit(ctx, ["EXEC"u8.ToArray()], propagate);
+        own.LoadInto(ctx);
+    }
+
+    private void Emit(CommandContext ctx, byte[][] args, Action<CommandContext> propagate)
+    {
+        PackedCommand.FromArgs(args, _server.Commands.Find(args[0]) ?? ctx.Command).LoadInto(ctx);
+        ctx.PropagateAs = null;
+        propagate(ctx);
+    }
+
+    private Client? _generatedCarrier;
+
+    /// <summary>
+    /// Hands a command the server produced itself (the DEL of an expired key) to <see cref="Propagate"/>
+    /// as if it ran in database <paramref name="db"/>. Inside EXEC it joins the transaction's writes.
+    /// </summary>
+    public void PropagateGenerated(int db, byte[][] args)
+    {
+        var propagate = Propagate;
+        if (propagate == null) return;
+        var command = _server.Commands.Find(args[0]) ?? throw new ArgumentException("unknown command", nameof(args));
+        _generatedCarrier ??= new Client(0, "", "", 0);
+        var ctx = _generatedCarrier.Context;
+        ctx.Server = _server;
+        Transactions.PackedCommand.FromArgs(args, command).LoadInto(ctx);
+        ctx.PropagateAs = null;
+        _generatedCarrier.DbIndex = db;
+        propagate(ctx);
     }
 
     private RedisCommand? Resolve(CommandContext ctx)
@@ -138,6 +210,11 @@ public sealed class CommandExecutor
         }
         bool isMaster = client.HasFlag(ClientFlags.Master);
         bool isWrite = command.Has(CommandFlags.Write) || (command.Name == "exec" && TransactionWrites(client));
+        if ((isWrite || command is { Name: "ping", Parent: null }) && !isMaster && _server.Persistence.WritesDeniedReason() is { } diskError)
+        {
+            Reject(ctx, diskError, command);
+            return false;
+        }
         if (isWrite && !isMaster && !config.IsReplica && config.MinReplicasToWrite > 0 && config.MinReplicasMaxLag > 0 &&
             _server.Replication.GoodReplicaCount < config.MinReplicasToWrite)
         {
@@ -157,6 +234,11 @@ public sealed class CommandExecutor
         if (config.IsReplica && !_server.Replication.MasterLinkUp && !config.ReplicaServeStaleData && !command.Has(CommandFlags.Stale))
         {
             Reject(ctx, Errors.MasterDown, command);
+            return false;
+        }
+        if (_server.Loading && !command.Has(CommandFlags.Loading))
+        {
+            Reject(ctx, Errors.Loading, command);
             return false;
         }
         if (client.HasFlag(ClientFlags.Multi) && command.Has(CommandFlags.NoMulti))

@@ -84,7 +84,7 @@ internal static class DumpRestoreCommands
             ctx.Error("ERR DUMP payload version or checksum are wrong");
             return;
         }
-        var value = DumpPayload.Read(payload.ToArray());
+        var value = DumpPayload.Read(payload.ToArray(), Storage.EncodingLimits.From(ctx.Server.Config));
         if (value == null)
         {
             ctx.Error("ERR Bad data format");

@@ -17,6 +17,20 @@ internal static class KeyLookup
     /// <summary>OBJECT's lookup (LOOKUP_NOTOUCH | LOOKUP_NONOTIFY): counted, but no "keymiss" event.</summary>
     public static object? ReadSilently(CommandContext ctx, ReadOnlySpan<byte> key) => Count(ctx, key, ctx.Db.Peek(key), notifyMiss: false);
 
+    /// <summary>
+    /// The value at <paramref name="key"/> as a <typeparamref name="T"/>: through <see cref="Read"/>,
+    /// or a write lookup (lookupKeyWrite: no statistics) when <paramref name="forWrite"/>. False after
+    /// a WRONGTYPE reply; true with a null value when the key is missing.
+    /// </summary>
+    public static bool TryGet<T>(CommandContext ctx, ReadOnlySpan<byte> key, bool forWrite, out T? value) where T : class
+    {
+        var found = forWrite ? ctx.Db.Get(key) : Read(ctx, key);
+        value = found as T;
+        if (found == null || value != null) return true;
+        ctx.WrongType();
+        return false;
+    }
+
     private static object? Count(CommandContext ctx, ReadOnlySpan<byte> key, object? value, bool notifyMiss)
     {
         if (value != null)

@@ -11,7 +11,7 @@ namespace Vigil.Server.Commands;
 /// </summary>
 internal static class ScanCommand
 {
-    private const string InvalidCursor = "ERR invalid cursor";
+    internal const string InvalidCursor = "ERR invalid cursor";
 
     // Commands run one at a time under the server lock, so one buffer serves every SCAN.
     private static readonly List<byte[]> Collected = new();
@@ -34,44 +34,18 @@ internal static class ScanCommand
             ctx.Error(InvalidCursor);
             return;
         }
-        long count = 10;
-        int patternArg = 0, typeArg = 0;
-        for (int i = 2; i < ctx.ArgCount; i++)
-        {
-            bool hasValue = i + 1 < ctx.ArgCount;
-            if (ctx.ArgIs(i, "count"u8) && hasValue)
-            {
-                if (!ctx.TryGetInt64(++i, out count)) return;
-                if (count < 1)
-                {
-                    ctx.SyntaxError();
-                    return;
-                }
-            }
-            else if (ctx.ArgIs(i, "match"u8) && hasValue)
-            {
-                patternArg = ++i;
-            }
-            else if (ctx.ArgIs(i, "type"u8) && hasValue)
-            {
-                typeArg = ++i;
-            }
-            else
-            {
-                ctx.SyntaxError();
-                return;
-            }
-        }
+        if (!TryParseOptions(ctx, 2, allowType: true, out var options)) return;
+        int patternArg = options.PatternArg, typeArg = options.TypeArg;
 
         var keys = Collected;
         keys.Clear();
         try
         {
             var state = new ScanState { Db = ctx.Db, Keys = keys };
-            cursor = ctx.Db.Scan(cursor, (int)Math.Min(count, int.MaxValue), ref state,
+            cursor = ctx.Db.Scan(cursor, options.Count, ref state,
                 static (ref ScanState s, int slot) => s.Keys.Add(s.Db.KeyAt(slot)));
 
-            bool usePattern = patternArg > 0 && !GlobPattern.MatchesAll(ctx.Arg(patternArg));
+            bool usePattern = options.UsesPattern(ctx);
             int kept = 0;
             for (int i = 0; i < keys.Count; i++)
             {
@@ -88,17 +62,69 @@ internal static class ScanCommand
                 keys[kept++] = key;
             }
 
-            ctx.Reply.WriteArrayHeader(2);
-            Span<byte> digits = stackalloc byte[20];
-            Utf8Formatter.TryFormat(cursor, digits, out int written);
-            ctx.Reply.WriteBulkString(digits[..written]);
-            ctx.Reply.WriteArrayHeader(kept);
+            WriteReplyHeader(ctx, cursor, kept);
             for (int i = 0; i < kept; i++) ctx.Reply.WriteBulkString(keys[i]);
         }
         finally
         {
             keys.Clear();
         }
+    }
+
+    /// <summary>The options of SCAN, HSCAN, SSCAN and ZSCAN: argument indexes of MATCH and TYPE (0 when absent), and COUNT.</summary>
+    internal readonly record struct Options(int PatternArg, int TypeArg, int Count)
+    {
+        /// <summary>True when MATCH was given with a pattern other than "*".</summary>
+        public bool UsesPattern(CommandContext ctx) => PatternArg > 0 && !GlobPattern.MatchesAll(ctx.Arg(PatternArg));
+    }
+
+    /// <summary>
+    /// scanGenericCommand's option loop from argument <paramref name="first"/> on; TYPE only for the
+    /// keyspace. On a bad option replies the error and returns false.
+    /// </summary>
+    internal static bool TryParseOptions(CommandContext ctx, int first, bool allowType, out Options options)
+    {
+        options = default;
+        long count = 10;
+        int patternArg = 0, typeArg = 0;
+        for (int i = first; i < ctx.ArgCount; i++)
+        {
+            bool hasValue = i + 1 < ctx.ArgCount;
+            if (ctx.ArgIs(i, "count"u8) && hasValue)
+            {
+                if (!ctx.TryGetInt64(++i, out count)) return false;
+                if (count < 1)
+                {
+                    ctx.SyntaxError();
+                    return false;
+                }
+            }
+            else if (ctx.ArgIs(i, "match"u8) && hasValue)
+            {
+                patternArg = ++i;
+            }
+            else if (allowType && ctx.ArgIs(i, "type"u8) && hasValue)
+            {
+                typeArg = ++i;
+            }
+            else
+            {
+                ctx.SyntaxError();
+                return false;
+            }
+        }
+        options = new Options(patternArg, typeArg, (int)Math.Min(count, int.MaxValue));
+        return true;
+    }
+
+    /// <summary>The reply's cursor and the header of its array of <paramref name="count"/> elements.</summary>
+    internal static void WriteReplyHeader(CommandContext ctx, ulong cursor, int count)
+    {
+        ctx.Reply.WriteArrayHeader(2);
+        Span<byte> digits = stackalloc byte[20];
+        Utf8Formatter.TryFormat(cursor, digits, out int written);
+        ctx.Reply.WriteBulkString(digits[..written]);
+        ctx.Reply.WriteArrayHeader(count);
     }
 
     private static bool EqualsIgnoreCase(ReadOnlySpan<byte> a, string b)

@@ -109,14 +109,13 @@ internal static class ServerCommands
     /// </summary>
     private static void Shutdown(CommandContext ctx)
     {
-        var request = new ShutdownRequest();
-        bool abort = false;
+        bool save = false, noSave = false, now = false, force = false, abort = false;
         for (int i = 1; i < ctx.ArgCount; i++)
         {
-            if (ctx.ArgIs(i, "nosave"u8)) request.NoSave = true;
-            else if (ctx.ArgIs(i, "save"u8)) request.Save = true;
-            else if (ctx.ArgIs(i, "now"u8)) request.Now = true;
-            else if (ctx.ArgIs(i, "force"u8)) request.Force = true;
+            if (ctx.ArgIs(i, "nosave"u8)) noSave = true;
+            else if (ctx.ArgIs(i, "save"u8)) save = true;
+            else if (ctx.ArgIs(i, "now"u8)) now = true;
+            else if (ctx.ArgIs(i, "force"u8)) force = true;
             else if (ctx.ArgIs(i, "abort"u8)) abort = true;
             else
             {
@@ -124,7 +123,7 @@ internal static class ServerCommands
                 return;
             }
         }
-        if ((abort && ctx.ArgCount > 2) || (request.NoSave && request.Save))
+        if ((abort && ctx.ArgCount > 2) || (noSave && save))
         {
             ctx.SyntaxError();
             return;
@@ -135,41 +134,7 @@ internal static class ServerCommands
             ctx.Error("ERR Errors trying to abort SHUTDOWN. Check logs.");
             return;
         }
-        if (!ctx.Server.Shutdown(request))
-        {
-            ctx.Error("ERR Errors trying to SHUTDOWN. Check logs.");
-        }
-    }
-}
-
-/// <summary>What SHUTDOWN (or a signal) asked for, and what the shutdown hooks made of it.</summary>
-public sealed class ShutdownRequest
-{
-    /// <summary>SAVE: save even without save points.</summary>
-    public bool Save { get; set; }
-
-    /// <summary>NOSAVE: do not save even with save points.</summary>
-    public bool NoSave { get; set; }
-
-    /// <summary>NOW: do not wait for lagging replicas.</summary>
-    public bool Now { get; set; }
-
-    /// <summary>FORCE: go on even when a hook failed (a failed save).</summary>
-    public bool Force { get; set; }
-
-    /// <summary>Set by a hook that failed ("Error trying to save the DB"); the shutdown stops unless forced.</summary>
-    public string? Failure { get; set; }
-
-    /// <summary>shutdown-on-sigterm / shutdown-on-sigint flags ("default", or words of save, nosave, now, force).</summary>
-    public static ShutdownRequest FromSignalFlags(string flags)
-    {
-        var words = flags.Split(' ');
-        return new ShutdownRequest
-        {
-            Save = words.Contains("save"),
-            NoSave = words.Contains("nosave"),
-            Now = words.Contains("now"),
-            Force = words.Contains("force"),
-        };
+        var request = new ShutdownRequest { Save = save ? true : noSave ? false : null, Now = now, Force = force };
+        if (ctx.Server.Shutdown(request) is { } refusal) ctx.Error(refusal);
     }
 }

@@ -351,8 +351,7 @@ internal static class StringCommands
                 return;
             }
         }
-        if ((increment < 0 && value < 0 && increment < long.MinValue - value) ||
-            (increment > 0 && value > 0 && increment > long.MaxValue - value))
+        if (AdditionOverflows(value, increment))
         {
             ctx.Error(Errors.Overflow);
             return;
@@ -363,6 +362,11 @@ internal static class StringCommands
         ctx.MarkDirty();
         ctx.Reply.WriteInteger(value);
     }
+
+    /// <summary>True when <paramref name="value"/> + <paramref name="increment"/> leaves the 64-bit range (INCRBY, HINCRBY).</summary>
+    internal static bool AdditionOverflows(long value, long increment) =>
+        (increment < 0 && value < 0 && increment < long.MinValue - value) ||
+        (increment > 0 && value > 0 && increment > long.MaxValue - value);
 
     private static void IncrByFloat(CommandContext ctx)
     {

@@ -14,19 +14,11 @@ public static class ConfigDirectives
 
     private static List<ConfigDirective> Build()
     {
-        var list = new List<ConfigDirective>
-        {
-            String("masterauth", true, "", c => c.MasterAuth, (c, v) => c.MasterAuth = v).With(ConfigFlags.Sensitive),
-            String("masteruser", true, "", c => c.MasterUser, (c, v) => c.MasterUser = v).With(ConfigFlags.Sensitive),
-            new ConfigDirective("replicaof", false, "", c => c.IsReplica ? $"{c.ReplicaOfHost} {c.ReplicaOfPort}" : "", SetReplicaOf, "slaveof") { MultiArg = true }
-                .With(c => c.IsReplica ? [new RewriteLine($"replicaof {c.ReplicaOfHost} {c.ReplicaOfPort}", true)] : []),
-            Int("min-replicas-to-write", true, 0, 0, int.MaxValue, c => c.MinReplicasToWrite, (c, v) => c.MinReplicasToWrite = (int)v, "min-slaves-to-write"),
-            Int("min-replicas-max-lag", true, 10, 0, int.MaxValue, c => c.MinReplicasMaxLag, (c, v) => c.MinReplicasMaxLag = (int)v, "min-slaves-max-lag"),
-            Bool("replica-read-only", true, true, c => c.ReplicaReadOnly, (c, v) => c.ReplicaReadOnly = v, "slave-read-only"),
-            Bool("replica-serve-stale-data", true, true, c => c.ReplicaServeStaleData, (c, v) => c.ReplicaServeStaleData = v, "slave-serve-stale-data"),
-        };
+        var list = new List<ConfigDirective>();
         list.AddRange(ServerDirectives.All());
         list.AddRange(MemoryDirectives.All());
+        list.AddRange(PersistenceDirectives.All());
+        list.AddRange(ReplicationDirectives.All());
         foreach (var d in list)
         {
             ByName[d.Name] = d;
@@ -35,31 +27,23 @@ public static class ConfigDirectives
         return list;
     }
 
-    private static string? SetReplicaOf(ServerConfig c, string[] a)
-    {
-        if (a.Length != 2) return "wrong number of arguments";
-        if (a[0].Equals("no", StringComparison.OrdinalIgnoreCase) && a[1].Equals("one", StringComparison.OrdinalIgnoreCase))
-        {
-            c.ReplicaOfHost = "";
-            c.ReplicaOfPort = 0;
-            return null;
-        }
-        if (!int.TryParse(a[1], NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is < 0 or > 65535)
-            return "Invalid master port";
-        c.ReplicaOfHost = a[0];
-        c.ReplicaOfPort = port;
-        return null;
-    }
-
     public static ConfigDirective Bool(string name, bool mutable, bool defaultValue, Func<ServerConfig, bool> get,
         Action<ServerConfig, bool> set, params string[] aliases) =>
+        CheckedBool(name, mutable, defaultValue, get, (c, v) =>
+        {
+            set(c, v);
+            return null;
+        }, aliases);
+
+    /// <summary>A yes/no directive whose setter may refuse the value (returns the reason).</summary>
+    public static ConfigDirective CheckedBool(string name, bool mutable, bool defaultValue, Func<ServerConfig, bool> get,
+        Func<ServerConfig, bool, string?> set, params string[] aliases) =>
         new(name, mutable, YesNo(defaultValue), c => YesNo(get(c)), (c, a) =>
         {
             if (a.Length != 1) return "wrong number of arguments";
-            if (a[0].Equals("yes", StringComparison.OrdinalIgnoreCase)) set(c, true);
-            else if (a[0].Equals("no", StringComparison.OrdinalIgnoreCase)) set(c, false);
-            else return "argument must be 'yes' or 'no'";
-            return null;
+            if (a[0].Equals("yes", StringComparison.OrdinalIgnoreCase)) return set(c, true);
+            if (a[0].Equals("no", StringComparison.OrdinalIgnoreCase)) return set(c, false);
+            return "argument must be 'yes' or 'no'";
         }, aliases);
 
     /// <summary>An integer (string2ll: no units, no '+', no blanks) within [min, max].</summary>
@@ -93,21 +77,21 @@ public static class ConfigDirectives
     /// <summary>A string, written back in double quotes; an empty value stands for "not set".</summary>
     public static ConfigDirective String(string name, bool mutable, string defaultValue, Func<ServerConfig, string> get,
         Action<ServerConfig, string> set, params string[] aliases) =>
-        String(name, mutable, defaultValue, get, set, static _ => null, aliases);
+        CheckedString(name, mutable, defaultValue, get, (c, v) =>
+        {
+            set(c, v);
+            return null;
+        }, aliases);
 
     /// <summary>
-    /// A string whose value <paramref name="validate"/> checks first (null when valid, else the reason).
-    /// The setter is an Action so that "(c, v) => c.X = v" cannot be mistaken for a validator.
+    /// A string whose setter validates: it returns null, or the reason the value is refused. (A name
+    /// of its own: as an overload of <see cref="String(string, bool, string, Func{ServerConfig, string}, Action{ServerConfig, string}, string[])"/>,
+    /// an assignment lambda such as <c>(c, v) =&gt; c.X = v</c> would bind here and return the value as an error.)
     /// </summary>
-    public static ConfigDirective String(string name, bool mutable, string defaultValue, Func<ServerConfig, string> get,
-        Action<ServerConfig, string> set, Func<string, string?> validate, params string[] aliases) =>
-        new ConfigDirective(name, mutable, defaultValue, get, (c, a) =>
-        {
-            if (a.Length != 1) return "wrong number of arguments";
-            if (validate(a[0]) is { } error) return error;
-            set(c, a[0]);
-            return null;
-        }, aliases).With(RewriteStyle.Quoted);
+    public static ConfigDirective CheckedString(string name, bool mutable, string defaultValue, Func<ServerConfig, string> get,
+        Func<ServerConfig, string, string?> set, params string[] aliases) =>
+        new ConfigDirective(name, mutable, defaultValue, get, (c, a) => a.Length != 1 ? "wrong number of arguments" : set(c, a[0]), aliases)
+            .With(RewriteStyle.Quoted);
 
     public static ConfigDirective Enum(string name, bool mutable, string defaultValue, string[] values,
         Func<ServerConfig, string> get, Action<ServerConfig, string> set, params string[] aliases) =>

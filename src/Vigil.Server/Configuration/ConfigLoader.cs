@@ -55,7 +55,15 @@ public static class ConfigLoader
     /// <summary>Applies config-file text to <paramref name="config"/>.</summary>
     public static void Apply(ServerConfig config, string text)
     {
-        ApplyLines(config, text);
+        config.ReadingConfigFile = true;
+        try
+        {
+            ApplyLines(config, text);
+        }
+        finally
+        {
+            config.ReadingConfigFile = false;
+        }
         CheckLogFile(config);
     }
 

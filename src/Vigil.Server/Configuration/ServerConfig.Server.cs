@@ -34,7 +34,6 @@ public sealed partial class ServerConfig
     public int ShutdownTimeout { get; set; } = 10;
 
     // Network
-    public string UnixSocket { get; set; } = "";
     public int UnixSocketPerm { get; set; }
     public int SocketMarkId { get; set; }
     public int IoThreads { get; set; } = 1;

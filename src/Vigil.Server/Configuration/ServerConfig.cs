@@ -35,16 +35,6 @@ public sealed partial class ServerConfig
     public long ProtoMaxBulkLen { get; set; } = 512L * 1024 * 1024;
     public long ClientQueryBufferLimit { get; set; } = 1024L * 1024 * 1024;
 
-    // Replication
-    public string MasterAuth { get; set; } = "";
-    public string MasterUser { get; set; } = "";
-    public string ReplicaOfHost { get; set; } = "";
-    public int ReplicaOfPort { get; set; }
-    public int MinReplicasToWrite { get; set; }
-    public int MinReplicasMaxLag { get; set; } = 10;
-    public bool ReplicaReadOnly { get; set; } = true;
-    public bool ReplicaServeStaleData { get; set; } = true;
-
     // Encodings of small collections (what OBJECT ENCODING reports follows these thresholds)
     public long HashMaxListpackEntries { get; set; } = 512;
     public long HashMaxListpackValue { get; set; } = 64;
@@ -65,6 +55,4 @@ public sealed partial class ServerConfig
 
     // Latency monitor
     public long LatencyMonitorThreshold { get; set; }
-
-    public bool IsReplica => ReplicaOfHost.Length > 0;
 }

@@ -34,8 +34,12 @@ public static class ServerDirectives
         Int("databases", false, 16, 1, int.MaxValue, c => c.Databases, (c, v) => c.Databases = (int)v),
         Bool("always-show-logo", false, false, c => c.AlwaysShowLogo, (c, v) => c.AlwaysShowLogo = v),
         Bool("set-proc-title", false, true, c => c.SetProcTitle, (c, v) => c.SetProcTitle = v),
-        String("proc-title-template", true, "{title} {listen-addr} {server-mode}", c => c.ProcTitleTemplate, (c, v) => c.ProcTitleTemplate = v,
-            v => IsValidProcTitleTemplate(v) ? null : "template format is invalid or contains unknown variables").With(RewriteStyle.QuotedKeepEmpty),
+        CheckedString("proc-title-template", true, "{title} {listen-addr} {server-mode}", c => c.ProcTitleTemplate, (c, v) =>
+        {
+            if (!IsValidProcTitleTemplate(v)) return "template format is invalid or contains unknown variables";
+            c.ProcTitleTemplate = v;
+            return null;
+        }).With(RewriteStyle.QuotedKeepEmpty),
         Bool("crash-log-enabled", true, true, c => c.CrashLogEnabled, (c, v) => c.CrashLogEnabled = v),
         Bool("crash-memcheck-enabled", true, true, c => c.CrashMemcheckEnabled, (c, v) => c.CrashMemcheckEnabled = v),
         Bool("use-exit-on-panic", true, false, c => c.UseExitOnPanic, (c, v) => c.UseExitOnPanic = v).With(ConfigFlags.Hidden),
@@ -60,8 +64,7 @@ public static class ServerDirectives
         Int("tcp-backlog", false, 511, 0, int.MaxValue, c => c.TcpBacklog, (c, v) => c.TcpBacklog = (int)v),
         Int("tcp-keepalive", true, 300, 0, int.MaxValue, c => c.TcpKeepAlive, (c, v) => c.TcpKeepAlive = (int)v),
         Int("timeout", true, 0, 0, int.MaxValue, c => c.Timeout, (c, v) => c.Timeout = (int)v),
-        String("unixsocket", false, "", c => c.UnixSocket, (c, v) => c.UnixSocket = v,
-            v => v.Length > 0 ? "Unix domain sockets are not supported by Vigil" : null),
+        CheckedString("unixsocket", false, "", _ => "", (c, v) => v.Length > 0 ? "Unix domain sockets are not supported by Vigil" : null),
         new ConfigDirective("unixsocketperm", false, "0", c => Convert.ToString(c.UnixSocketPerm, 8), SetUnixSocketPerm),
         Int("socket-mark-id", false, 0, 0, uint.MaxValue, c => c.SocketMarkId, (c, v) => c.SocketMarkId = (int)v),
         Int("maxclients", true, 10000, 1, uint.MaxValue, c => c.MaxClients, (c, v) => c.MaxClients = (int)Math.Min(v, int.MaxValue)),
@@ -140,7 +143,12 @@ public static class ServerDirectives
         Int("cluster-node-timeout", true, 15000, 0, long.MaxValue, c => c.ClusterNodeTimeout, (c, v) => c.ClusterNodeTimeout = v),
         Int("cluster-port", false, 0, 0, 65535, c => c.ClusterPort, (c, v) => c.ClusterPort = (int)v),
         String("cluster-announce-ip", true, "", c => c.ClusterAnnounceIp, (c, v) => c.ClusterAnnounceIp = v),
-        String("cluster-announce-hostname", true, "", c => c.ClusterAnnounceHostname, (c, v) => c.ClusterAnnounceHostname = v, HostnameError),
+        CheckedString("cluster-announce-hostname", true, "", c => c.ClusterAnnounceHostname, (c, v) =>
+        {
+            if (HostnameError(v) is { } error) return error;
+            c.ClusterAnnounceHostname = v;
+            return null;
+        }),
         Int("cluster-announce-port", true, 0, 0, 65535, c => c.ClusterAnnouncePort, (c, v) => c.ClusterAnnouncePort = (int)v),
         Int("cluster-announce-bus-port", true, 0, 0, 65535, c => c.ClusterAnnounceBusPort, (c, v) => c.ClusterAnnounceBusPort = (int)v),
         Int("cluster-announce-tls-port", true, 0, 0, 65535, c => c.ClusterAnnounceTlsPort, (c, v) => c.ClusterAnnounceTlsPort = (int)v),

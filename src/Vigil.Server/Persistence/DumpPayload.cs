@@ -36,11 +36,11 @@ public static class DumpPayload
     }
 
     /// <summary>The value of a payload that passed <see cref="IsValid"/>; null when its body is malformed.</summary>
-    public static object? Read(byte[] payload)
+    public static object? Read(byte[] payload, Storage.EncodingLimits? limits = null)
     {
         try
         {
-            var r = new RdbReader(new MemoryStream(payload, 0, payload.Length - 10));
+            var r = new RdbReader(new MemoryStream(payload, 0, payload.Length - 10)) { Limits = limits ?? Storage.EncodingLimits.Default };
             byte type = r.ReadByte();
             var value = RdbValueCodec.ReadValue(r, type);
             // The body must be consumed exactly.

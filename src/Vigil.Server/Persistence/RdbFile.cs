@@ -8,8 +8,12 @@ public static class RdbFile
     /// <summary>Replication state written in aux fields and read back, so a restarted replica can PSYNC.</summary>
     public sealed record ReplicationInfo(string ReplId, long Offset, int StreamDb);
 
+    /// <summary>
+    /// Writes <paramref name="snapshot"/> as an RDB file. <paramref name="afterKey"/> runs after each
+    /// key (progress, rdb-key-save-delay; it may throw to cancel).
+    /// </summary>
     public static void Write(Stream output, RdbSnapshot snapshot, bool compress, bool checksum, long usedMemory,
-        ReplicationInfo? replication = null)
+        ReplicationInfo? replication = null, bool aofBase = false, Action? afterKey = null)
     {
         var w = new RdbWriter(output, compress, checksum);
         w.WriteHeader();
@@ -23,16 +27,20 @@ public static class RdbFile
             w.WriteAux("repl-id", replication.ReplId);
             w.WriteAux("repl-offset", replication.Offset);
         }
-        w.WriteAux("aof-base", 0);
+        w.WriteAux("aof-base", aofBase ? 1 : 0);
         foreach (var db in snapshot.Databases)
         {
+            var main = db.Main;
+            var expires = db.Expires;
             w.WriteSelectDb(db.Index);
-            w.WriteResizeDb(db.Keys.Length, db.Expires.Count);
-            for (int i = 0; i < db.Keys.Length; i++)
+            w.WriteResizeDb(main.Count, expires.Count);
+            for (int slot = 0; slot < main.SlotCount; slot++)
             {
-                var key = db.Keys[i];
-                if (db.Expires.TryGetValue(key, out long when)) w.WriteExpireMs(when);
-                RdbValueCodec.WriteTypeAndValue(w, key, db.Values[i]);
+                var key = main.KeyAt(slot);
+                if (key == null) continue;
+                if (expires.Count > 0 && expires.TryGetValue(key, main.HashAt(slot), out long when)) w.WriteExpireMs(when);
+                RdbValueCodec.WriteTypeAndValue(w, key, main.ValueAt(slot));
+                afterKey?.Invoke();
             }
         }
         w.WriteEnd();
@@ -44,6 +52,9 @@ public static class RdbFile
         public long Keys { get; set; }
         public long ExpiredSkipped { get; set; }
         public int Version { get; set; }
+
+        /// <summary>Where the RDB ended in the stream (an old-style AOF continues with commands after it).</summary>
+        public long EndOffset { get; set; }
         public ReplicationInfo? Replication { get; set; }
         public Dictionary<string, string> Aux { get; } = new();
     }
@@ -51,10 +62,24 @@ public static class RdbFile
     /// <summary>
     /// Loads an RDB stream into <paramref name="keyspace"/> (which should be empty). Keys already
     /// expired are skipped unless <paramref name="keepExpired"/> (a replica keeps them for its master's DEL).
+    /// Collections take the encodings <paramref name="limits"/> call for (the config's, as Redis loads).
     /// </summary>
-    public static LoadResult Load(Stream input, Keyspace keyspace, bool keepExpired, long nowMs)
+    public static LoadResult Load(Stream input, Keyspace keyspace, bool keepExpired, long nowMs, Action? afterKey = null, EncodingLimits? limits = null)
     {
-        var r = new RdbReader(input);
+        var r = new RdbReader(input) { Limits = limits ?? EncodingLimits.Default };
+        try
+        {
+            return Load(r, keyspace, keepExpired, nowMs, afterKey);
+        }
+        catch (Exception e) when (e is not (RdbFormatException or IOException or OperationCanceledException))
+        {
+            // A decoder tripped over corrupt data: report it as a format error, where it happened.
+            throw r.Error($"Corrupt RDB data ({e.GetType().Name}: {e.Message})");
+        }
+    }
+
+    private static LoadResult Load(RdbReader r, Keyspace keyspace, bool keepExpired, long nowMs, Action? afterKey)
+    {
         var result = new LoadResult { Version = r.ReadHeader() };
         Database? db = keyspace.DatabaseCount > 0 ? keyspace[0] : null;
         long expireAt = -1;
@@ -114,6 +139,7 @@ public static class RdbFile
                             throw r.Error("Wrong RDB checksum. Aborting now.");
                     }
                     if (replId != null && replOffset >= 0) result.Replication = new ReplicationInfo(replId, replOffset, streamDb);
+                    result.EndOffset = r.Offset;
                     return result;
             }
             if (db == null) throw r.Error("No database selected");
@@ -132,6 +158,7 @@ public static class RdbFile
                 result.Keys++;
             }
             expireAt = -1;
+            afterKey?.Invoke();
         }
     }
 }

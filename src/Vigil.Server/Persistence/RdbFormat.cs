@@ -24,6 +24,7 @@ public static class RdbFormat
     public const byte TypeZsetListpack = 17;
     public const byte TypeListQuicklist2 = 18;
     public const byte TypeStreamListpacks2 = 19;
+    public const byte TypeSetListpack = 20;
 
     public const byte OpFunction2 = 245;
     public const byte OpFunction = 246;
@@ -58,7 +59,7 @@ public static class RdbFormat
     {
         TypeString => "string",
         TypeList or TypeListZiplist or TypeListQuicklist or TypeListQuicklist2 => "list",
-        TypeSet or TypeSetIntset => "set",
+        TypeSet or TypeSetIntset or TypeSetListpack => "set",
         TypeZset or TypeZset2 or TypeZsetZiplist or TypeZsetListpack => "zset",
         TypeHash or TypeHashZipmap or TypeHashZiplist or TypeHashListpack => "hash",
         TypeStreamListpacks or TypeStreamListpacks2 => "stream",

@@ -28,6 +28,9 @@ public sealed class RdbReader
     /// <summary>The longest string accepted (a guard against corrupt lengths).</summary>
     public long MaxStringLength { get; }
 
+    /// <summary>The encoding thresholds loaded collections follow (set from the server's config).</summary>
+    public Storage.EncodingLimits Limits { get; init; } = Storage.EncodingLimits.Default;
+
     public long Offset => _offsetOfBuffer + _start;
 
     public RdbFormatException Error(string message) => new(Offset, message);

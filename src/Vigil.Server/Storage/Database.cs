@@ -50,8 +50,14 @@ public sealed class Database
             ref uint stamp = ref _main.AccessAt(slot);
             stamp = KeyAccess.Touched(stamp, _keyspace);
         }
-        if (_keyspace.CopyOnWrite != null && _keyspace.InWriteCommand) return _keyspace.CopyOnWrite.Protect(ref _main.ValueAt(slot));
-        return _main.ValueAt(slot);
+        var value = _main.ValueAt(slot);
+        if (_keyspace.CopyOnWrite != null && _keyspace.InWriteCommand && _keyspace.CopyOnWrite.CloneIfShared(value) is { } clone)
+        {
+            // The write command may change the value in place: it gets a private copy, the open snapshot keeps the original.
+            _main.WritableValueAt(slot) = clone;
+            return clone;
+        }
+        return value;
     }
 
     /// <summary>The access stamp of an existing key (see <see cref="KeyAccess"/>), or 0 when absent.</summary>
@@ -78,7 +84,7 @@ public sealed class Database
     {
         uint hash = KeyTable<object>.HashOf(key);
         int slot = _main.FindOrAdd(key, hash, out bool added);
-        ref object stored = ref _main.ValueAt(slot);
+        ref object stored = ref _main.WritableValueAt(slot);
         ref uint stamp = ref _main.AccessAt(slot);
         // Storing the same object again is an in-place update (an access); anything else is a new value.
         stamp = !added && ReferenceEquals(stored, value) ? KeyAccess.Touched(stamp, _keyspace) : KeyAccess.NewStamp(_keyspace);
@@ -109,8 +115,8 @@ public sealed class Database
     public long GetExpire(ReadOnlySpan<byte> key)
     {
         if (_expires.Count == 0) return -1;
-        ref long when = ref _expires.FindValue(key, KeyTable<long>.HashOf(key));
-        return System.Runtime.CompilerServices.Unsafe.IsNullRef(ref when) ? -1 : when;
+        ref readonly long when = ref _expires.FindValue(key, KeyTable<long>.HashOf(key));
+        return System.Runtime.CompilerServices.Unsafe.IsNullRef(in when) ? -1 : when;
     }
 
     /// <summary>Sets the expiry of an existing key to absolute Unix ms <paramref name="when"/>.</summary>
@@ -120,7 +126,7 @@ public sealed class Database
         int slot = _main.Find(key, hash);
         if (slot < 0) return;
         int e = _expires.FindOrAdd(key, hash, out _, _main.KeyAt(slot));
-        _expires.ValueAt(e) = when;
+        _expires.WritableValueAt(e) = when;
         _keyspace.OnKeyModified(this, key);
     }
 
@@ -143,8 +149,8 @@ public sealed class Database
             if (_expires.Count == 0) return key;
             long when = GetExpire(key);
             if (when < 0 || when > _keyspace.Now) return key;
-            if (!_keyspace.IsReplica || _keyspace.ApplyingMasterStream) ExpireIfNeeded(key, KeyTable<object>.HashOf(key), slot);
-            else if (attempt == 99) return key;
+            if (!_keyspace.IsReplica) ExpireIfNeeded(key, KeyTable<object>.HashOf(key), slot);
+            else if (_keyspace.ApplyingMasterStream || attempt == 99) return key;
         }
         return null;
     }
@@ -166,12 +172,14 @@ public sealed class Database
         (AverageTtl, other.AverageTtl) = (other.AverageTtl, AverageTtl);
     }
 
-    /// <summary>True when the key is logically expired. Deletes it unless this node is a replica.</summary>
+    /// <summary>True when the key is logically expired (expireIfNeeded). Deletes it unless this node is a replica.</summary>
     private bool ExpireIfNeeded(ReadOnlySpan<byte> key, uint hash, int slot)
     {
-        ref long when = ref _expires.FindValue(key, hash);
-        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref when) || when > _keyspace.Now) return false;
-        if (_keyspace.IsReplica && !_keyspace.ApplyingMasterStream) return true;
+        ref readonly long when = ref _expires.FindValue(key, hash);
+        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(in when) || when > _keyspace.Now) return false;
+        // A replica leaves expiry to its master's DEL: the master's commands still see the key (as they
+        // did on the master), everyone else sees it gone.
+        if (_keyspace.IsReplica) return !_keyspace.ApplyingMasterStream;
         var storedKey = _main.KeyAt(slot)!;
         DeleteExpired(storedKey, hash);
         return true;

@@ -43,6 +43,9 @@ public sealed class Keyspace
     /// <summary>True while a CLIENT NO-TOUCH client's command runs: lookups do not count as accesses.</summary>
     public bool NoTouch { get; set; }
 
+    /// <summary>Snapshots taken and not yet disposed (<see cref="Persistence.RdbSnapshot"/>).</summary>
+    public int OpenSnapshots { get; set; }
+
     /// <summary>True while a command flagged write runs (its lookups may change the values they return).</summary>
     public bool InWriteCommand { get; set; }
 
@@ -105,6 +108,22 @@ public sealed class Keyspace
         _databases[a].SwapContents(_databases[b]);
         OnDatabaseReplaced(_databases[a]);
         OnDatabaseReplaced(_databases[b]);
+    }
+
+    /// <summary>
+    /// Takes over the contents of <paramref name="loaded"/> (a dataset a replica loaded from its
+    /// master's RDB), database by database, as SWAPDB trades them: watchers see the change.
+    /// </summary>
+    public void ReplaceWith(Keyspace loaded)
+    {
+        for (int i = 0; i < _databases.Length; i++)
+        {
+            var db = _databases[i];
+            var incoming = loaded[i];
+            OnDatabaseReplacing(db, incoming);
+            db.SwapContents(incoming);
+            OnDatabaseReplaced(db);
+        }
     }
 
     public void FlushAll()

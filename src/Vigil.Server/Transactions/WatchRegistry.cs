@@ -56,7 +56,7 @@ internal sealed class WatchRegistry
         int slot = table.FindOrAdd(key, KeyTable<List<WatchedKey>>.HashOf(key), out bool added);
         if (added)
         {
-            table.ValueAt(slot) = new List<WatchedKey>(1);
+            table.WritableValueAt(slot) = new List<WatchedKey>(1);
             _watchedKeys++;
         }
         var wk = new WatchedKey(table.KeyAt(slot)!, db, client, IsLogicallyExpired(db, key));

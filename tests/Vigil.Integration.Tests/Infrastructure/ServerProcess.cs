@@ -58,11 +58,6 @@ public sealed class ServerProcess : IDisposable
         int port = FreePort.Next();
         string dir = Directory.CreateTempSubdirectory("vigil-it-").FullName;
         var args = new List<string>(verb) { "--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir };
-        if (fileName == Paths.Vigil)
-        {
-            // Directives a later issue implements are accepted by Vigil only once parsed; keep the set minimal.
-            args = new List<string>(verb) { "--port", port.ToString(), "--bind", "127.0.0.1", "--dir", dir };
-        }
         args.AddRange(directives);
         var process = new ServerProcess(fileName, args, port, dir);
         process.WaitUntilReady(TimeSpan.FromSeconds(20));

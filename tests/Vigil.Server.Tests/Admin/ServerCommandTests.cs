@@ -1,5 +1,4 @@
 using System.Text;
-using Vigil.Server.Commands;
 using Vigil.Server.Tests.Infrastructure;
 
 namespace Vigil.Server.Tests.Admin;
@@ -97,7 +96,7 @@ public class ServerCommandTests
             server.Server.ShuttingDown += request =>
             {
                 seen.Add(request);
-                request.Failure = "Error trying to save the DB, can't exit.";
+                if (!request.Force) request.Refusal = "ERR Errors trying to SHUTDOWN. Check logs.";
             };
         }
         using var c = server.Connect();

@@ -11,13 +11,18 @@ public sealed class TestServer : IDisposable
 
     public TestServer(Action<ServerConfig>? configure = null)
     {
-        var config = new ServerConfig { Port = 0, Bind = ["127.0.0.1"], Dir = Path.GetTempPath() };
+        // Its own data directory, and no save points: tests never share or leave dump files.
+        Dir = Directory.CreateTempSubdirectory("vigil-test-").FullName;
+        var config = new ServerConfig { Port = 0, Bind = ["127.0.0.1"], Dir = Dir, SavePoints = [] };
         configure?.Invoke(config);
         Server = new VigilServer(config, new ServerLog { MinimumLevel = LogLevel.Warning });
         Server.Start();
     }
 
     public VigilServer Server { get; }
+
+    /// <summary>The node's data directory (dump.rdb, the AOF directory), deleted on dispose.</summary>
+    public string Dir { get; }
 
     public int Port => Server.Port;
 
@@ -32,6 +37,13 @@ public sealed class TestServer : IDisposable
     public void Dispose()
     {
         _multiplexer?.Dispose();
-        Server.Shutdown();
+        Server.Shutdown(new ShutdownRequest { Save = false });
+        try
+        {
+            Directory.Delete(Dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
     }
 }

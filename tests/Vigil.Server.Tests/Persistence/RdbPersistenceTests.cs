@@ -1,0 +1,253 @@
+using Vigil.Server.Persistence;
+using Vigil.Server.Tests.Infrastructure;
+
+namespace Vigil.Server.Tests.Persistence;
+
+public class RdbPersistenceTests
+{
+    [Fact]
+    public void Save_ThenRestart_LoadsEveryKeyWithItsTtl()
+    {
+        using var dir = new DataDir();
+        using (var server = dir.Start())
+        using (var c = server.Connect())
+        {
+            c.Call("SET", "plain", "value");
+            c.Call("SET", "counter", "12345");
+            c.Call("SET", "ttl", "soon", "EX", "1000");
+            c.Call("SELECT", "7");
+            c.Call("SET", "elsewhere", new string('x', 500));
+            Assert.Equal("+OK", c.CallText("SAVE"));
+            Assert.Equal("0", server.InfoPersistence()["rdb_changes_since_last_save"]);
+        }
+        Assert.True(File.Exists(dir.File("dump.rdb")));
+        using (var server = dir.Start())
+        using (var c = server.Connect())
+        {
+            Assert.Equal("$value", c.CallText("GET", "plain"));
+            Assert.Equal("$12345", c.CallText("GET", "counter"));
+            Assert.InRange(c.Call("TTL", "ttl").Integer, 990, 1000);
+            c.Call("SELECT", "7");
+            Assert.Equal("$" + new string('x', 500), c.CallText("GET", "elsewhere"));
+            Assert.Equal("4", server.InfoPersistence()["rdb_last_load_keys_loaded"]);
+        }
+    }
+
+    [Fact]
+    public void ExpiredKeysInTheFile_AreSkippedOnLoad()
+    {
+        using var dir = new DataDir();
+        using (var server = dir.Start())
+        using (var c = server.Connect())
+        {
+            c.Call("SET", "gone", "x", "PX", "300");
+            c.Call("SET", "kept", "y");
+            c.Call("SAVE");
+        }
+        Thread.Sleep(400);
+        using (var server = dir.Start())
+        using (var c = server.Connect())
+        {
+            Assert.Equal(":0", c.CallText("EXISTS", "gone"));
+            Assert.Equal("$y", c.CallText("GET", "kept"));
+            Assert.Equal("1", server.InfoPersistence()["rdb_last_load_keys_expired"]);
+        }
+    }
+
+    [Fact]
+    public void Bgsave_RepliesAsRedis_AndReportsProgress()
+    {
+        using var dir = new DataDir();
+        using var server = dir.Start(c => c.RdbKeySaveDelay = int.MaxValue);
+        using var c = server.Connect();
+        for (int i = 0; i < 10; i++) c.Call("SET", "k" + i, "v");
+        long lastSave = c.Call("LASTSAVE").Integer;
+        Assert.Equal("+Background saving started", c.CallText("BGSAVE"));
+        Assert.Equal("-ERR Background save already in progress", c.CallText("BGSAVE"));
+        Assert.Equal("-ERR Background save already in progress", c.CallText("SAVE"));
+        Assert.Equal("+Background append only file rewriting scheduled", c.CallText("BGREWRITEAOF"));
+        Assert.Equal("-ERR syntax error", c.CallText("BGSAVE", "now"));
+        var info = server.InfoPersistence();
+        Assert.Equal("1", info["rdb_bgsave_in_progress"]);
+        Assert.Equal("10", info["current_save_keys_total"]);
+        Assert.Equal("1", info["aof_rewrite_scheduled"]);
+        // Finish quickly now.
+        server.Server.Config.RdbKeySaveDelay = 0;
+        PersistenceTestSupport.WaitUntil(() => server.InfoPersistence()["rdb_bgsave_in_progress"] == "0");
+        info = server.InfoPersistence();
+        Assert.Equal("ok", info["rdb_last_bgsave_status"]);
+        Assert.Equal("1", info["rdb_saves"]);
+        Assert.Equal("0", info["rdb_changes_since_last_save"]);
+        Assert.True(c.Call("LASTSAVE").Integer >= lastSave);
+        Assert.True(File.Exists(dir.File("dump.rdb")));
+    }
+
+    [Fact]
+    public void BgsaveSchedule_WaitsForARunningRewrite()
+    {
+        using var dir = new DataDir();
+        using var server = dir.Start(c =>
+        {
+            c.AppendOnly = true;
+            c.RdbKeySaveDelay = int.MaxValue;
+        });
+        using var c = server.Connect();
+        c.Call("SET", "a", "1");
+        c.Call("SET", "b", "2");
+        Assert.Equal("+Background append only file rewriting started", c.CallText("BGREWRITEAOF"));
+        Assert.Equal("-ERR Background append only file rewriting already in progress", c.CallText("BGREWRITEAOF"));
+        Assert.Equal("-ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.", c.CallText("BGSAVE"));
+        Assert.Equal("+Background saving scheduled", c.CallText("BGSAVE", "SCHEDULE"));
+        server.Server.Config.RdbKeySaveDelay = 0;
+        PersistenceTestSupport.WaitUntil(() => File.Exists(dir.File("dump.rdb")) && server.InfoPersistence()["rdb_bgsave_in_progress"] == "0");
+        Assert.Equal("1", server.InfoPersistence()["rdb_saves"]);
+    }
+
+    /// <summary>
+    /// The file a BGSAVE writes is the dataset at the moment BGSAVE ran, although every key is
+    /// changed, deleted or added to while it is being written.
+    /// </summary>
+    [Fact]
+    public void Bgsave_WritesThePointInTimeImage_WhileWritesContinue()
+    {
+        using var dir = new DataDir();
+        const int keys = 3000;
+        using (var server = dir.Start(c => c.RdbKeySaveDelay = int.MaxValue))
+        using (var c = server.Connect())
+        {
+            for (int i = 0; i < keys; i++) c.Call("SET", "key:" + i, "before:" + i);
+            c.Call("SET", "ttl", "x", "EX", "5000");
+            // The save stalls after its first key until the delay is lifted.
+            Assert.Equal("+Background saving started", c.CallText("BGSAVE"));
+            for (int i = 0; i < keys; i++)
+            {
+                if (i % 3 == 0) c.Call("DEL", "key:" + i);
+                else c.Call("SET", "key:" + i, "after:" + i);
+                c.Call("SET", "new:" + i, "n");
+            }
+            c.Call("PERSIST", "ttl");
+            Assert.Equal("1", server.InfoPersistence()["rdb_bgsave_in_progress"]);
+            server.Server.Config.RdbKeySaveDelay = 0;
+            server.WaitForBackgroundJobs();
+            Assert.Equal("ok", server.InfoPersistence()["rdb_last_bgsave_status"]);
+        }
+        using (var server = dir.Start())
+        using (var c = server.Connect())
+        {
+            for (int i = 0; i < keys; i++) Assert.Equal("$before:" + i, c.CallText("GET", "key:" + i));
+            Assert.Equal(":0", c.CallText("EXISTS", "new:1"));
+            Assert.InRange(c.Call("TTL", "ttl").Integer, 4000, 5000);
+        }
+    }
+
+    [Fact]
+    public void SavePoints_TriggerABackgroundSaveFromTheCron()
+    {
+        using var dir = new DataDir();
+        using var server = dir.Start(c => c.SavePoints = [new(1, 2)]);
+        using var c = server.Connect();
+        c.Call("SET", "a", "1");
+        c.Call("SET", "b", "2");
+        PersistenceTestSupport.WaitUntil(() => File.Exists(dir.File("dump.rdb")));
+        server.WaitForBackgroundJobs();
+        Assert.Equal("0", server.InfoPersistence()["rdb_changes_since_last_save"]);
+    }
+
+    /// <summary>A save that cannot be written: the error is in INFO, and writes (and PING) get MISCONF until a save succeeds.</summary>
+    [Fact]
+    public void FailedBgsave_StopsWritesWithMisconf_UntilASaveSucceeds()
+    {
+        using var dir = new DataDir();
+        using var server = dir.Start(c => c.SavePoints = [new(3600, 1)]);
+        using var c = server.Connect();
+        c.Call("SET", "a", "1");
+        // The rename cannot replace a directory: a write error even for root.
+        Directory.CreateDirectory(dir.File("dump.rdb"));
+        c.Call("BGSAVE");
+        PersistenceTestSupport.WaitUntil(() => server.InfoPersistence()["rdb_last_bgsave_status"] == "err");
+        Assert.Equal("-" + PersistenceService.BgsaveError, c.CallText("SET", "b", "2"));
+        Assert.Equal("-" + PersistenceService.BgsaveError, c.CallText("PING"));
+        Assert.Equal("$1", c.CallText("GET", "a"));
+        Directory.Delete(dir.File("dump.rdb"));
+        c.Call("BGSAVE");
+        PersistenceTestSupport.WaitUntil(() => server.InfoPersistence()["rdb_last_bgsave_status"] == "ok");
+        Assert.Equal("+OK", c.CallText("SET", "b", "2"));
+    }
+
+    [Fact]
+    public void FailedBgsave_WithStopWritesOff_LeavesWritesAlone()
+    {
+        using var dir = new DataDir();
+        using var server = dir.Start(c =>
+        {
+            c.SavePoints = [new(3600, 1)];
+            c.StopWritesOnBgsaveError = false;
+        });
+        using var c = server.Connect();
+        Directory.CreateDirectory(dir.File("dump.rdb"));
+        c.Call("BGSAVE");
+        PersistenceTestSupport.WaitUntil(() => server.InfoPersistence()["rdb_last_bgsave_status"] == "err");
+        Assert.Equal("+OK", c.CallText("SET", "b", "2"));
+    }
+
+    [Fact]
+    public void FailedSave_RepliesErr()
+    {
+        using var dir = new DataDir();
+        using var server = dir.Start();
+        using var c = server.Connect();
+        Directory.CreateDirectory(dir.File("dump.rdb"));
+        Assert.Equal("-ERR", c.CallText("SAVE"));
+    }
+
+    [Fact]
+    public void Shutdown_SavesWhenSavePointsAreSet_AndHonoursNoSave()
+    {
+        using var dir = new DataDir();
+        var server = dir.Start(c => c.SavePoints = [new(3600, 1)]);
+        using (var c = server.Connect()) c.Call("SET", "a", "1");
+        Assert.Null(server.Server.Shutdown());
+        Assert.True(File.Exists(dir.File("dump.rdb")));
+        File.Delete(dir.File("dump.rdb"));
+        server.Dispose();
+
+        using var second = dir.Start(c => c.SavePoints = [new(3600, 1)]);
+        Assert.Null(second.Server.Shutdown(new ShutdownRequest { Save = false }));
+        Assert.False(File.Exists(dir.File("dump.rdb")));
+    }
+
+    [Fact]
+    public void Shutdown_RefusesWhenTheFinalSaveFails_UnlessForced()
+    {
+        using var dir = new DataDir();
+        using var server = dir.Start();
+        Directory.CreateDirectory(dir.File("dump.rdb"));
+        Assert.Equal("ERR Errors trying to SHUTDOWN. Check logs.", server.Server.Shutdown(new ShutdownRequest { Save = true }));
+        using (var c = server.Connect()) Assert.Equal("+PONG", c.CallText("PING"));
+        Assert.Null(server.Server.Shutdown(new ShutdownRequest { Save = true, Force = true }));
+    }
+
+    [Theory]
+    [InlineData(true, true)]
+    [InlineData(false, false)]
+    public void CompressionAndChecksum_FollowTheirDirectives(bool compression, bool checksum)
+    {
+        using var dir = new DataDir();
+        using (var server = dir.Start(c =>
+        {
+            c.RdbCompression = compression;
+            c.RdbChecksum = checksum;
+        }))
+        using (var c = server.Connect())
+        {
+            c.Call("SET", "long", new string('a', 10_000));
+            c.Call("SAVE");
+        }
+        var bytes = File.ReadAllBytes(dir.File("dump.rdb"));
+        Assert.Equal(compression, bytes.Length < 5_000);
+        Assert.Equal(checksum, bytes.AsSpan(bytes.Length - 8).IndexOfAnyExcept((byte)0) >= 0);
+        using var again = dir.Start();
+        using var c2 = again.Connect();
+        Assert.Equal(10_000, c2.Call("STRLEN", "long").Integer);
+    }
+}

@@ -1,0 +1,147 @@
+using System.Text;
+using Vigil.Server.Persistence;
+using Vigil.Server.Storage;
+using Vigil.Server.Tests.Infrastructure;
+
+namespace Vigil.Server.Tests.Sets;
+
+/// <summary>Sets in RDB form: intset and plain sets, the 7.2 listpack form, malformed input.</summary>
+public class SetRdbTests
+{
+    private static byte[] B(string s) => Encoding.Latin1.GetBytes(s);
+
+    private static RedisSet Read(byte[] body, EncodingLimits? limits = null)
+    {
+        var r = new RdbReader(new MemoryStream(body)) { Limits = limits ?? EncodingLimits.Default };
+        var value = RdbValueCodec.ReadValue(r, r.ReadByte());
+        Assert.Equal(body.Length, r.Offset);
+        return (RedisSet)value;
+    }
+
+    private static byte[] Write(RedisSet set)
+    {
+        var stream = new MemoryStream();
+        var w = new RdbWriter(stream, compress: true, checksum: false);
+        w.WriteByte(RdbValueCodec.TypeOf(set));
+        RdbValueCodec.WriteValue(w, set);
+        w.Flush();
+        return stream.ToArray();
+    }
+
+    private static List<string> Members(RedisSet set)
+    {
+        var list = new List<string>();
+        foreach (var member in set) list.Add(Encoding.Latin1.GetString(member.ToBytes()));
+        list.Sort(StringComparer.Ordinal);
+        return list;
+    }
+
+    private static byte[] RdbString(ReadOnlySpan<byte> blob)
+    {
+        var stream = new MemoryStream();
+        var w = new RdbWriter(stream, compress: false, checksum: false);
+        w.WriteLength((ulong)blob.Length);
+        w.WriteRaw(blob);
+        w.Flush();
+        return stream.ToArray();
+    }
+
+    [Fact]
+    public void IntsetAndTable_RoundTrip()
+    {
+        var limits = EncodingLimits.Default;
+        var ints = new RedisSet();
+        foreach (var v in new[] { "1", "-5", "70000", "-9223372036854775808" }) ints.Add(B(v), limits);
+        var body = Write(ints);
+        Assert.Equal(RdbFormat.TypeSetIntset, body[0]);
+        var back = Read(body);
+        Assert.Equal("intset", back.Encoding);
+        Assert.Equal(Members(ints), Members(back));
+
+        var table = new RedisSet();
+        for (int i = 0; i < 100; i++) table.Add(B(i % 2 == 0 ? i.ToString() : "member:" + new string('m', i)), limits);
+        body = Write(table);
+        Assert.Equal(RdbFormat.TypeSet, body[0]);
+        back = Read(body);
+        Assert.Equal("hashtable", back.Encoding);
+        Assert.Equal(Members(table), Members(back));
+    }
+
+    [Fact]
+    public void PlainSetsOfFewIntegers_LoadAsIntsets_AndLargeIntsetsAsTables()
+    {
+        byte[] plain = [RdbFormat.TypeSet, 3, 0xC0, 1, 0xC0, 2, 0xC0, 3];
+        Assert.Equal("intset", Read(plain).Encoding);
+        Assert.Equal("hashtable", Read(plain, new EncodingLimits { SetMaxIntsetEntries = 2 }).Encoding);
+        var ints = new RedisSet();
+        foreach (var v in new[] { "1", "2", "3" }) ints.Add(B(v), EncodingLimits.Default);
+        var loaded = Read(Write(ints), new EncodingLimits { SetMaxIntsetEntries = 2 });
+        Assert.Equal("hashtable", loaded.Encoding);
+        Assert.Equal(["1", "2", "3"], Members(loaded));
+    }
+
+    [Fact]
+    public void ListpackSets_OfRedis72_Load()
+    {
+        var listpack = new ListpackBuilder();
+        foreach (var member in new[] { "a", "1", "b" }) listpack.Add(B(member));
+        var set = Read([RdbFormat.TypeSetListpack, .. RdbString(listpack.Finish())]);
+        Assert.Equal(["1", "a", "b"], Members(set));
+    }
+
+    [Fact]
+    public void MalformedSets_AreFormatErrors_NeverCrashes()
+    {
+        var good = new RedisSet();
+        foreach (var v in new[] { "1", "2", "300" }) good.Add(B(v), EncodingLimits.Default);
+        var strings = new RedisSet();
+        foreach (var v in new[] { "a", "b" }) strings.Add(B(v), EncodingLimits.Default);
+        foreach (var body in new[] { Write(good), Write(strings) })
+        {
+            for (int length = 0; length < body.Length; length++) AssertFormatErrorOrValue(body[..length]);
+            for (int i = 0; i < body.Length; i++)
+            {
+                for (int bit = 0; bit < 8; bit++)
+                {
+                    var bad = (byte[])body.Clone();
+                    bad[i] ^= (byte)(1 << bit);
+                    AssertFormatErrorOrValue(bad);
+                }
+            }
+        }
+        // Unsorted or duplicate intsets, duplicate members, empty sets.
+        Assert.Throws<RdbFormatException>(() => Read([RdbFormat.TypeSetIntset, .. RdbString([2, 0, 0, 0, 2, 0, 0, 0, 5, 0, 1, 0])]));
+        Assert.Throws<RdbFormatException>(() => Read([RdbFormat.TypeSetIntset, .. RdbString([2, 0, 0, 0, 0, 0, 0, 0])]));
+        Assert.Throws<RdbFormatException>(() => Read([RdbFormat.TypeSet, 2, 1, (byte)'a', 1, (byte)'a']));
+        Assert.Throws<RdbFormatException>(() => Read([RdbFormat.TypeSet, 0]));
+        var duplicates = new ListpackBuilder();
+        duplicates.Add(B("a"));
+        duplicates.Add(B("a"));
+        Assert.Throws<RdbFormatException>(() => Read([RdbFormat.TypeSetListpack, .. RdbString(duplicates.Finish())]));
+    }
+
+    private static void AssertFormatErrorOrValue(byte[] body)
+    {
+        try
+        {
+            var r = new RdbReader(new MemoryStream(body));
+            RdbValueCodec.ReadValue(r, r.ReadByte());
+        }
+        catch (RdbFormatException)
+        {
+        }
+    }
+
+    [Fact]
+    public void Restore_OfAnUnsortedIntset_RepliesBadDataFormat()
+    {
+        using var server = new TestServer();
+        using var c = server.Connect();
+        byte[] body = [RdbFormat.TypeSetIntset, .. RdbString([2, 0, 0, 0, 2, 0, 0, 0, 5, 0, 1, 0])];
+        var payload = new byte[body.Length + 10];
+        body.CopyTo(payload, 0);
+        payload[body.Length] = RdbFormat.Version;
+        Assert.Equal("-ERR Bad data format", c.CallText("RESTORE", "k", "0", Encoding.Latin1.GetString(payload)));
+        Assert.Equal(":0", c.CallText("EXISTS", "k"));
+    }
+}

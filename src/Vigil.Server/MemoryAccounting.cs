@@ -18,9 +18,6 @@ public sealed class MemoryAccounting
     /// <summary>sizeof(dictEntry) and sizeof(robj) on 64 bits.</summary>
     private const int DictEntrySize = 24, ObjectHeaderSize = 16, PointerSize = 8;
 
-    /// <summary>OBJ_ENCODING_EMBSTR_SIZE_LIMIT.</summary>
-    private const int EmbeddedStringLimit = 44;
-
     private readonly VigilServer _server;
 
     public MemoryAccounting(VigilServer server)
@@ -58,9 +55,12 @@ public sealed class MemoryAccounting
     {
         if (value is byte[] bytes)
         {
-            if (bytes.Length <= 20 && RedisNumbers.TryParseInt64(bytes, out _)) return ObjectHeaderSize;
-            if (bytes.Length <= EmbeddedStringLimit) return AllocationSize(ObjectHeaderSize + 3 + bytes.Length + 1);
-            return ObjectHeaderSize + SdsSize(bytes.Length, allowType5: false);
+            return StringEncodingMarks.EncodingOf(bytes) switch
+            {
+                "int" => ObjectHeaderSize,
+                "embstr" => AllocationSize(ObjectHeaderSize + 3 + bytes.Length + 1),
+                _ => ObjectHeaderSize + SdsSize(bytes.Length, allowType5: false),
+            };
         }
         return ObjectHeaderSize + (value is IRedisValue v ? v.MemoryUsage : 0);
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using Vigil.Server.Blocking;
 using Vigil.Server.Clients;
 using Vigil.Server.Commands;
 using Vigil.Server.Configuration;
@@ -39,6 +40,7 @@ public sealed class VigilServer : IAsyncDisposable
         _listener = new Listener(this);
         RunId = Convert.ToHexString(RandomNumberGenerator.GetBytes(20)).ToLowerInvariant();
         StartTimeMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        Blocking = new BlockingManager(this);
         BuiltinCommands.Register(this);
         RenameCommands();
         AddCronJob(new ActiveExpiry(this).RunCycle);
@@ -70,6 +72,9 @@ public sealed class VigilServer : IAsyncDisposable
 
     /// <summary>used_memory and its parts (INFO memory, MEMORY).</summary>
     public MemoryAccounting Memory { get; }
+
+    /// <summary>Clients blocked on keys (BLPOP, BLMOVE, BZPOPMIN...) and the serving of them.</summary>
+    public BlockingManager Blocking { get; }
 
     public ReplicationState Replication { get; } = new();
 

@@ -51,11 +51,20 @@ public sealed class CommandExecutor
                 // CLIENT NO-TOUCH: lookups leave access stamps alone, except for TOUCH itself.
                 _server.Keyspace.NoTouch = client.HasFlag(ClientFlags.NoTouch) && command.Name != "touch";
                 Call(ctx, command);
+                // Clients blocked on keys this command (or transaction) filled are served now.
+                _server.Blocking.HandleReadyKeys();
                 _server.Keyspace.NoTouch = false;
             }
         }
         ctx.Executing = false;
 
+        // A blocked command replies when it is served; CLIENT REPLY applies to that reply then.
+        if (!client.HasFlag(ClientFlags.Blocked)) ApplyReplyMode(client, replyStart);
+    }
+
+    /// <summary>CLIENT REPLY OFF/SKIP: drops the reply written since <paramref name="replyStart"/>.</summary>
+    internal static void ApplyReplyMode(Client client, int replyStart)
+    {
         if (client.ReplyMode is ReplyMode.Off or ReplyMode.Skip)
         {
             client.Output.Truncate(replyStart);
@@ -104,17 +113,27 @@ public sealed class CommandExecutor
         _server.Keyspace.InWriteCommand = command.Has(CommandFlags.Write);
         command.Handler(ctx);
         _server.Keyspace.InWriteCommand = wasWriting;
-        var elapsed = Stopwatch.GetElapsedTime(start);
-        long micros = (long)elapsed.TotalMicroseconds;
+        long micros = (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds;
 
+        if (!command.Has(CommandFlags.SkipMonitor) && !command.Has(CommandFlags.Admin)) Monitor?.Invoke(ctx);
+        // A command that blocked is accounted for when it is served or times out (updateStatsOnUnblock).
+        if (ctx.Client.HasFlag(ClientFlags.Blocked)) return;
+        Complete(ctx, command, micros, dirtyBefore);
+    }
+
+    /// <summary>
+    /// The accounting after a command ran (or, for one that blocked, was served or timed out): call
+    /// statistics, the slow log, and propagation when it changed the dataset.
+    /// </summary>
+    internal void Complete(CommandContext ctx, RedisCommand command, long micros, long dirtyBefore)
+    {
         command.Calls++;
         command.Microseconds += micros;
-        if (_server.Config.LatencyTracking) (command.Latency ??= new LatencyHistogram()).Record((long)(elapsed.Ticks * 100));
+        if (_server.Config.LatencyTracking) (command.Latency ??= new LatencyHistogram()).Record(micros * 1000);
         _server.LatencyMonitor.AddSampleIfNeeded(command.Has(CommandFlags.Fast) ? "fast-command" : "command", micros / 1000);
         if (ctx.Failed) command.FailedCalls++;
         _server.Stats.TotalCommandsProcessed++;
         _server.SlowLog.Record(ctx, micros);
-        if (!command.Has(CommandFlags.SkipMonitor) && !command.Has(CommandFlags.Admin)) Monitor?.Invoke(ctx);
         if ((_server.Dirty != dirtyBefore || ctx.ForcePropagation) && !ctx.SuppressPropagation && Propagate != null)
         {
             if (ctx.PropagateMany is { Count: > 0 } commands) PropagateEach(ctx, commands, Propagate);
@@ -280,10 +299,17 @@ public sealed class CommandExecutor
         var args = new StringBuilder();
         for (int i = 1; i < ctx.ArgCount && args.Length < 128; i++)
         {
-            args.Append('\'').Append(Truncate(ctx.ArgLatin1(i), 128 - args.Length)).Append("' ");
+            int room = 128 - args.Length;
+            args.Append('\'').Append(Truncate(ctx.ArgLatin1(i), room)).Append("' ");
         }
         return $"ERR unknown command '{Truncate(ctx.ArgLatin1(0), 128)}', with args beginning with: {args}";
     }
 
-    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
+    /// <summary>As printf's "%.*s" shows an argument: at most <paramref name="max"/> chars, and none past a NUL.</summary>
+    private static string Truncate(string s, int max)
+    {
+        int nul = s.IndexOf('\0');
+        if (nul >= 0 && nul < max) max = nul;
+        return s.Length <= max ? s : s[..max];
+    }
 }

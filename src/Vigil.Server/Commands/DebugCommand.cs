@@ -93,7 +93,7 @@ internal static class DebugCommand
             ctx.Error(Errors.NoSuchKey);
             return;
         }
-        string encoding = value is byte[] bytes ? ObjectCommand.StringEncoding(bytes) : ((IRedisValue)value).Encoding;
+        string encoding = value is byte[] bytes ? StringEncodingMarks.EncodingOf(bytes) : ((IRedisValue)value).Encoding;
         uint stamp = ctx.Db.AccessStampOf(key);
         long idle = ctx.Server.Keyspace.LfuEnabled ? 0 : KeyAccess.IdleMilliseconds(stamp, ctx.Server.Keyspace) / 1000;
         ctx.Reply.WriteSimpleString(string.Create(CultureInfo.InvariantCulture,

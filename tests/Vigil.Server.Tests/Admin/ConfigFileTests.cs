@@ -56,6 +56,9 @@ public sealed class ConfigFileTests : IDisposable
             dir "{_dir}"
             latency-tracking-info-percentiles 50 99 99.9
             maxmemory-samples 7
+            save 3600 1
+            save 300 100
+            save 60 10000
 
             """, File.ReadAllText(path));
     }

@@ -14,7 +14,8 @@ public class InfoCommandTests
         using var server = new TestServer();
         using var c = server.Connect();
         string info = c.Call("INFO").Text!;
-        Assert.Equal(["# Server", "# Clients", "# Memory", "# Stats", "# CPU", "# Modules", "# Errorstats", "# Cluster", "# Keyspace"], Headers(info));
+        Assert.Equal(["# Server", "# Clients", "# Memory", "# Persistence", "# Stats", "# Replication", "# CPU", "# Modules", "# Errorstats", "# Cluster", "# Keyspace"],
+            Headers(info));
         Assert.Contains("\r\n\r\n# Clients\r\n", info);
         Assert.StartsWith("# Server\r\nredis_version:7.0.15\r\n", info);
         Assert.EndsWith("# Keyspace\r\n", info);
@@ -28,7 +29,8 @@ public class InfoCommandTests
         using var c = server.Connect();
         c.Call("SET", "k", "v");
         string info = c.Call("INFO", "all").Text!;
-        Assert.Equal(["# Server", "# Clients", "# Memory", "# Stats", "# CPU", "# Modules", "# Commandstats", "# Errorstats", "# Latencystats", "# Cluster", "# Keyspace"], Headers(info));
+        Assert.Equal(["# Server", "# Clients", "# Memory", "# Persistence", "# Stats", "# Replication", "# CPU", "# Modules", "# Commandstats", "# Errorstats",
+            "# Latencystats", "# Cluster", "# Keyspace"], Headers(info));
         Assert.Matches(@"cmdstat_set:calls=1,usec=\d+,usec_per_call=\d+\.\d\d,rejected_calls=0,failed_calls=0\r\n", info);
         Assert.Matches(@"latency_percentiles_usec_set:p50=\d+\.\d{3},p99=\d+\.\d{3},p99\.9=\d+\.\d{3}\r\n", info);
         Assert.Equal(Headers(info), Headers(c.Call("INFO", "everything").Text!));
@@ -41,8 +43,8 @@ public class InfoCommandTests
         using var c = server.Connect();
         Assert.Equal(["# Server", "# Clients"], Headers(c.Call("INFO", "CLIENTS", "server", "server").Text!));
         Assert.Equal("", c.Call("INFO", "nosuch").Text);
-        Assert.Equal(["# Server", "# Clients", "# Memory", "# Stats", "# CPU", "# Modules", "# Commandstats", "# Errorstats", "# Cluster", "# Keyspace"],
-            Headers(c.Call("INFO", "default", "commandstats").Text!));
+        Assert.Equal(["# Server", "# Clients", "# Memory", "# Persistence", "# Stats", "# Replication", "# CPU", "# Modules", "# Commandstats",
+            "# Errorstats", "# Cluster", "# Keyspace"], Headers(c.Call("INFO", "default", "commandstats").Text!));
     }
 
     [Fact]
@@ -134,17 +136,18 @@ public class InfoCommandTests
     }
 
     [Fact]
-    public void Sections_RegisteredByOtherFeatures_PrintInRedisOrder()
+    public void Sections_RegisteredByOtherFeatures_PrintInRedisOrder_OrAfter()
     {
         using var server = new TestServer();
         lock (server.Server.Sync)
         {
-            server.Server.Info.Add("replication", sb => sb.Append("role:master\r\n"));
-            server.Server.Info.Add("persistence", sb => sb.Append("loading:0\r\n"));
+            server.Server.Info.Add("replication", sb => sb.Append("role:test\r\n"));
+            server.Server.Info.Add("sentinel", sb => sb.Append("sentinel_masters:0\r\n"));
         }
         using var c = server.Connect();
-        Assert.Equal(["# Server", "# Clients", "# Memory", "# Persistence", "# Stats", "# Replication", "# CPU", "# Modules", "# Errorstats", "# Cluster", "# Keyspace"],
-            Headers(c.Call("INFO").Text!));
+        string info = c.Call("INFO", "everything").Text!;
+        Assert.Equal("# Sentinel", Headers(info)[^1]);
+        Assert.Contains("# Replication\r\nrole:test\r\n\r\n# CPU", info);
     }
 
     internal static long Field(string info, string name)

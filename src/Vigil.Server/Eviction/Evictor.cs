@@ -80,6 +80,46 @@ public sealed class Evictor
         _server.Keyspace.LfuDecayTime = _server.Config.LfuDecayTime;
     }
 
+    /// <summary>What CONFIG SET does for the memory directives (see <see cref="ApplyConfig"/> and <see cref="OnMaxMemoryChanged"/>).</summary>
+    public void RegisterConfigAppliers(Configuration.ConfigAppliers appliers)
+    {
+        ApplyConfig();
+        foreach (var name in (string[])["maxmemory-policy", "lfu-log-factor", "lfu-decay-time"])
+        {
+            appliers.Add(name, () =>
+            {
+                ApplyConfig();
+                return null;
+            });
+        }
+        appliers.Add("maxmemory", OnMaxMemoryChanged);
+    }
+
+    /// <summary>
+    /// updateMaxmemory: a limit set below what is used now is warned about, and eviction starts at
+    /// once (continuing in the background) rather than with the next command.
+    /// </summary>
+    private string? OnMaxMemoryChanged()
+    {
+        long max = _server.Config.MaxMemory;
+        if (max <= 0) return null;
+        long used = _server.UsedMemory.ForEviction;
+        if (max < used)
+        {
+            _server.Log.Warning($"WARNING: the new maxmemory value set via CONFIG SET ({max}) is smaller than the current memory usage ({used}). " +
+                "This will result in key eviction and/or the inability to accept new write commands depending on the maxmemory-policy.");
+        }
+        PerformEvictions();
+        return null;
+    }
+
+    /// <summary>CONFIG RESETSTAT: the time spent over maxmemory starts again from zero.</summary>
+    public void ResetStats()
+    {
+        TotalExceededMicros = 0;
+        _exceededSince = 0;
+    }
+
     private void RefreshPolicy()
     {
         string name = _server.Config.MaxMemoryPolicy;

@@ -23,7 +23,7 @@ public sealed class MemoryAccounting
     public MemoryAccounting(VigilServer server)
     {
         _server = server;
-        StartupBytes = server.UsedMemory.Total;
+        StartupBytes = server.UsedMemory.ForEviction;
         server.AddCronJob(() => PeakBytes = Math.Max(PeakBytes, _server.UsedMemory.Total));
     }
 

@@ -38,6 +38,7 @@ public sealed class Evictor
     private readonly VigilServer _server;
     private readonly EvictionPool _pool = new();
     private readonly Random _random = new();
+    private readonly CollectionPacer _pacer = new();
     private string? _policyName;
     private EvictionPolicy _policy;
     private int _nextDb;
@@ -169,9 +170,14 @@ public sealed class Evictor
         long start = Stopwatch.GetTimestamp();
         long freed = 0;
         int keysFreed = 0;
+        bool exhausted = false;
         while (freed < toFree)
         {
-            if (!TryPickVictim(out var db, out var key, out uint hash)) return EvictionResult.Fail;
+            if (!TryPickVictim(out var db, out var key, out uint hash))
+            {
+                exhausted = true;
+                break;
+            }
             long bytes = db.Evict(key, hash);
             if (bytes < 0) continue;
             freed += bytes;
@@ -183,6 +189,8 @@ public sealed class Evictor
                 break;
             }
         }
+        _pacer.OnEvicted(keysFreed, _server.UsedMemory.Total, _server.Config.MaxMemory);
+        if (exhausted) return EvictionResult.Fail;
         return _backgroundRunning ? EvictionResult.Running : EvictionResult.Ok;
     }
 

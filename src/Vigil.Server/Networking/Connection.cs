@@ -133,6 +133,8 @@ internal sealed class Connection
     /// </summary>
     private string? ParseBatch(in ParseLimits limits)
     {
+        // What an incomplete command still needs; once it parsed, a big buffer may go back to the pool.
+        _needed = 0;
         while (_start < _end)
         {
             var status = RequestParser.TryParse(_receive.AsSpan(_start, _end - _start), _start, _parsed, limits,

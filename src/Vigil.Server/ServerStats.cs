@@ -15,6 +15,13 @@ public sealed class ServerStats
     public long TotalErrorReplies;
     public long UnexpectedErrorReplies;
 
+    // Replication (INFO stats sync_full, sync_partial_ok, sync_partial_err, total_net_repl_*).
+    public long SyncFull;
+    public long SyncPartialOk;
+    public long SyncPartialErr;
+    public long TotalNetReplInputBytes;
+    public long TotalNetReplOutputBytes;
+
     // Gauges kept by the features that own them (INFO clients/stats print them).
     public long BlockedClients;
     public long BlockedKeys;
@@ -42,6 +49,7 @@ public sealed class ServerStats
         TotalConnectionsReceived = TotalCommandsProcessed = RejectedConnections = 0;
         TotalNetInputBytes = TotalNetOutputBytes = KeyspaceHits = KeyspaceMisses = 0;
         EvictedKeys = TotalErrorReplies = UnexpectedErrorReplies = 0;
+        SyncFull = SyncPartialOk = SyncPartialErr = TotalNetReplInputBytes = TotalNetReplOutputBytes = 0;
         ErrorsByCode.Clear();
     }
 }

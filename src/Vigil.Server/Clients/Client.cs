@@ -79,6 +79,13 @@ public sealed class Client
     /// <summary>Asks the transport to close the connection; set by the transport.</summary>
     public Action<Client>? CloseRequested { get; set; }
 
+    /// <summary>
+    /// Asks the transport to hand its socket's sending side to a job (a replica's RDB transfer), once
+    /// the replies written so far are sent; what is written to <see cref="Output"/> meanwhile is sent
+    /// after the job completes. Set by the transport.
+    /// </summary>
+    public Action<Client, Func<System.Net.Sockets.Socket, Task>>? ExclusiveSendRequested { get; set; }
+
     /// <summary>State other features keep per client (transactions, subscriptions, blocking).</summary>
     public Dictionary<Type, object>? Extensions { get; private set; }
 
@@ -100,6 +107,14 @@ public sealed class Client
 
     /// <summary>Writes an out-of-band reply (pub/sub message, unblocked reply) and asks for a send.</summary>
     public void RequestFlush() => FlushRequested?.Invoke(this);
+
+    /// <summary>See <see cref="ExclusiveSendRequested"/>; false when the transport cannot do it.</summary>
+    public bool RequestExclusiveSend(Func<System.Net.Sockets.Socket, Task> job)
+    {
+        if (ExclusiveSendRequested == null) return false;
+        ExclusiveSendRequested(this, job);
+        return true;
+    }
 
     /// <summary>Closes the connection as soon as possible (CLIENT KILL).</summary>
     public void Kill()

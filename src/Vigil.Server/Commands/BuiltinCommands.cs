@@ -14,5 +14,6 @@ internal static class BuiltinCommands
         PubSubCommands.Register(server);
         TransactionCommands.Register(server);
         PersistenceCommands.Register(server);
+        ReplicationCommands.Register(server);
     }
 }

@@ -135,6 +135,26 @@ public sealed class CommandExecutor
         propagate(ctx);
     }
 
+    private Client? _generatedCarrier;
+
+    /// <summary>
+    /// Hands a command the server produced itself (the DEL of an expired key) to <see cref="Propagate"/>
+    /// as if it ran in database <paramref name="db"/>. Inside EXEC it joins the transaction's writes.
+    /// </summary>
+    public void PropagateGenerated(int db, byte[][] args)
+    {
+        var propagate = Propagate;
+        if (propagate == null) return;
+        var command = _server.Commands.Find(args[0]) ?? throw new ArgumentException("unknown command", nameof(args));
+        _generatedCarrier ??= new Client(0, "", "", 0);
+        var ctx = _generatedCarrier.Context;
+        ctx.Server = _server;
+        Transactions.PackedCommand.FromArgs(args, command).LoadInto(ctx);
+        ctx.PropagateAs = null;
+        _generatedCarrier.DbIndex = db;
+        propagate(ctx);
+    }
+
     private RedisCommand? Resolve(CommandContext ctx)
     {
         var table = _server.Commands;

@@ -1,7 +1,34 @@
 namespace Vigil.Server.Configuration;
 
 /// <summary>One class of client-output-buffer-limit: hard bytes, soft bytes, soft seconds (0 = none).</summary>
-public readonly record struct OutputBufferLimit(long HardBytes, long SoftBytes, long SoftSeconds);
+public readonly record struct OutputBufferLimit(long HardBytes, long SoftBytes, long SoftSeconds)
+{
+    /// <summary>
+    /// checkClientOutputBufferLimits: <paramref name="used"/> pending bytes are at or past the hard
+    /// limit, or have stayed at or past the soft limit for longer than its seconds.
+    /// <paramref name="softSince"/> is the caller's record of when the soft limit was first reached
+    /// (Unix seconds, 0 while under it).
+    /// </summary>
+    public bool IsReached(long used, ref long softSince, long nowSeconds)
+    {
+        bool hard = HardBytes > 0 && used >= HardBytes;
+        bool soft = SoftBytes > 0 && used >= SoftBytes;
+        if (!soft)
+        {
+            softSince = 0;
+        }
+        else if (softSince == 0)
+        {
+            softSince = nowSeconds;
+            soft = false;
+        }
+        else if (nowSeconds - softSince <= SoftSeconds)
+        {
+            soft = false;
+        }
+        return hard || soft;
+    }
+}
 
 /// <summary>client-output-buffer-limit for the three classes Redis has: normal, replica, pubsub.</summary>
 public sealed class OutputBufferLimits

@@ -23,6 +23,8 @@ internal sealed class Connection
     private int _end;
     private RespWriter _sending = new();
     private bool _sendInProgress;   // guarded by the keyspace lock
+    private RespWriter? _beforeExclusive;                // replies due before the exclusive job; guarded by the lock
+    private Func<Socket, Task>? _exclusiveJob;           // guarded by the keyspace lock
     private int _closed;
 
     public Connection(Socket socket, VigilServer server, Client client)
@@ -32,6 +34,7 @@ internal sealed class Connection
         _client = client;
         client.FlushRequested = _ => OnFlushRequested();
         client.CloseRequested = _ => Abort();
+        client.ExclusiveSendRequested = (_, job) => OnExclusiveSendRequested(job);
     }
 
     public Client Client => _client;
@@ -174,35 +177,73 @@ internal sealed class Connection
         {
             while (true)
             {
-                Persistence.DurabilityMark durableMark;
+                RespWriter toSend;
+                Func<Socket, Task>? job = null;
+                Persistence.DurabilityMark durableMark = default;
                 lock (_server.Sync)
                 {
-                    if (_client.Output.Length == 0 || _client.HasFlag(ClientFlags.CloseAsap))
+                    if (_client.HasFlag(ClientFlags.CloseAsap) ||
+                        (_beforeExclusive == null && _exclusiveJob == null && _client.Output.Length == 0))
                     {
                         _sendInProgress = false;
                         return;
                     }
-                    // Swap buffers: others keep appending to Output while this one is on the wire.
-                    _sending = _client.SwapOutput(_sending);
-                    durableMark = _server.Persistence.DurabilityMark();
+                    if (_beforeExclusive != null)
+                    {
+                        toSend = _beforeExclusive;
+                        _beforeExclusive = null;
+                    }
+                    else if (_exclusiveJob != null)
+                    {
+                        (job, _exclusiveJob) = (_exclusiveJob, null);
+                        toSend = _sending;
+                    }
+                    else
+                    {
+                        // Swap buffers: others keep appending to Output while this one is on the wire.
+                        _sending = _client.SwapOutput(_sending);
+                        toSend = _sending;
+                    }
+                    if (job == null) durableMark = _server.Persistence.DurabilityMark();
+                }
+                if (job != null)
+                {
+                    // Its own thread: a job blocks for as long as a transfer takes, and continuations
+                    // here may run on the socket engine's only thread.
+                    await Task.Factory.StartNew(() => job(_socket), CancellationToken.None, TaskCreationOptions.LongRunning,
+                        TaskScheduler.Default).Unwrap().ConfigureAwait(false);
+                    continue;
                 }
                 // Writes these replies acknowledge reach the AOF first (as Redis's beforeSleep).
                 _server.Persistence.AwaitDurable(durableMark);
-                var data = _sending.WrittenMemory;
+                var data = toSend.WrittenMemory;
                 while (data.Length > 0)
                 {
                     int sent = await _socket.SendAsync(data, SocketFlags.None).ConfigureAwait(false);
                     data = data[sent..];
                 }
-                _server.Stats.TotalNetOutputBytes += _sending.Length;
-                _sending.Reset();
+                _server.Stats.TotalNetOutputBytes += toSend.Length;
+                toSend.Reset();
             }
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        catch (Exception e)
         {
+            // A failed send or job ends the connection; anything but I/O trouble is also a bug to report.
+            if (e is not (SocketException or ObjectDisposedException or IOException)) _server.Log.Warning($"Send job failed: {e}");
             lock (_server.Sync) _sendInProgress = false;
             Abort();
         }
+    }
+
+    /// <summary>Called under the lock: the job runs after the replies written so far, and before those written from now on.</summary>
+    private void OnExclusiveSendRequested(Func<Socket, Task> job)
+    {
+        if (_exclusiveJob != null || _beforeExclusive != null) throw new InvalidOperationException("an exclusive send is already pending");
+        if (_client.Output.Length > 0) _beforeExclusive = _client.SwapOutput(new RespWriter());
+        _exclusiveJob = job;
+        if (_sendInProgress) return;
+        _sendInProgress = true;
+        ThreadPool.UnsafeQueueUserWorkItem(static c => _ = c.SendPendingAsync(), this, preferLocal: false);
     }
 
     /// <summary>Called under the lock when someone else wrote to this client's output.</summary>

@@ -62,7 +62,10 @@ public sealed class PersistenceService
     private long _loadingTotalBytes;
     private long _loadingLoadedBytes;
 
-    /// <summary>Set by replication: the replication id and offset stored in RDB aux fields (repl-id, repl-offset).</summary>
+    /// <summary>
+    /// Set by replication: the replication id and offset stored in RDB aux fields (repl-id,
+    /// repl-offset), asked under the lock when a snapshot is taken.
+    /// </summary>
     public Func<RdbFile.ReplicationInfo?>? ReplicationInfo { get; set; }
 
     /// <summary>The replication id and offset the RDB loaded at startup carried, for a restarted replica's PSYNC.</summary>
@@ -105,8 +108,7 @@ public sealed class PersistenceService
     {
         bool compress = Config.RdbCompression, checksum = Config.RdbChecksum;
         long syncEvery = Config.RdbSaveIncrementalFsync ? IncrementalSyncBytes : 0;
-        var replication = ReplicationInfo?.Invoke();
-        DurableFiles.WriteFile(tempPath, s => RdbFile.Write(s, snapshot, compress, checksum, 0, replication, aofBase, afterKey), syncEvery);
+        DurableFiles.WriteFile(tempPath, s => RdbFile.Write(s, snapshot, compress, checksum, 0, snapshot.Replication, aofBase, afterKey), syncEvery);
     }
 
     /// <summary>rdbSave: SAVE, the final save at shutdown, DEBUG RELOAD. Blocks everything while it writes, as in Redis.</summary>

@@ -75,6 +75,12 @@ public sealed class RdbSnapshot : IDisposable
         }
     }
 
+    /// <summary>
+    /// The replication history at the moment of the view (rdbPopulateSaveInfo), for the RDB's aux
+    /// fields: taken with the data, so that a node restarted from the file continues at the right offset.
+    /// </summary>
+    public RdbFile.ReplicationInfo? Replication { get; private init; }
+
     /// <summary>Keys in the view, for progress reports.</summary>
     public long KeyCount
     {
@@ -100,7 +106,7 @@ public sealed class RdbSnapshot : IDisposable
         var guard = new SnapshotGuard();
         keyspace.CopyOnWrite = guard;
         keyspace.OpenSnapshots++;
-        return new RdbSnapshot(server, views, guard, keyspace.Now);
+        return new RdbSnapshot(server, views, guard, keyspace.Now) { Replication = server.Persistence.ReplicationInfo?.Invoke() };
     }
 
     /// <summary>Ends the view: once none is open, writes stop copying.</summary>

@@ -265,27 +265,10 @@ public sealed class PubSubHub
         var subs = client.GetExtension<Subscriptions>();
         if (subs == null) return false;
         var limit = _server.Config.ClientOutputBufferLimit.PubSub;
-        long used = client.Output.Length;
-        bool hard = limit.HardBytes > 0 && used >= limit.HardBytes;
-        bool soft = limit.SoftBytes > 0 && used >= limit.SoftBytes;
-        if (soft)
-        {
-            long now = _server.Keyspace.Now / 1000;
-            if (subs.SoftLimitSince == 0)
-            {
-                subs.SoftLimitSince = now;
-                soft = false;
-            }
-            else if (now - subs.SoftLimitSince <= limit.SoftSeconds)
-            {
-                soft = false;
-            }
-        }
-        else
-        {
-            subs.SoftLimitSince = 0;
-        }
-        return hard || soft;
+        long softSince = subs.SoftLimitSince;
+        bool reached = limit.IsReached(client.Output.Length, ref softSince, _server.Keyspace.Now / 1000);
+        subs.SoftLimitSince = softSince;
+        return reached;
     }
 
     private void Disconnect(Client client, string how)

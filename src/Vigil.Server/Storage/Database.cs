@@ -149,8 +149,8 @@ public sealed class Database
             if (_expires.Count == 0) return key;
             long when = GetExpire(key);
             if (when < 0 || when > _keyspace.Now) return key;
-            if (!_keyspace.IsReplica || _keyspace.ApplyingMasterStream) ExpireIfNeeded(key, KeyTable<object>.HashOf(key), slot);
-            else if (attempt == 99) return key;
+            if (!_keyspace.IsReplica) ExpireIfNeeded(key, KeyTable<object>.HashOf(key), slot);
+            else if (_keyspace.ApplyingMasterStream || attempt == 99) return key;
         }
         return null;
     }
@@ -172,12 +172,14 @@ public sealed class Database
         (AverageTtl, other.AverageTtl) = (other.AverageTtl, AverageTtl);
     }
 
-    /// <summary>True when the key is logically expired. Deletes it unless this node is a replica.</summary>
+    /// <summary>True when the key is logically expired (expireIfNeeded). Deletes it unless this node is a replica.</summary>
     private bool ExpireIfNeeded(ReadOnlySpan<byte> key, uint hash, int slot)
     {
         ref readonly long when = ref _expires.FindValue(key, hash);
         if (System.Runtime.CompilerServices.Unsafe.IsNullRef(in when) || when > _keyspace.Now) return false;
-        if (_keyspace.IsReplica && !_keyspace.ApplyingMasterStream) return true;
+        // A replica leaves expiry to its master's DEL: the master's commands still see the key (as they
+        // did on the master), everyone else sees it gone.
+        if (_keyspace.IsReplica) return !_keyspace.ApplyingMasterStream;
         var storedKey = _main.KeyAt(slot)!;
         DeleteExpired(storedKey, hash);
         return true;

@@ -96,6 +96,22 @@ public sealed class Keyspace
         OnDatabaseReplaced(_databases[b]);
     }
 
+    /// <summary>
+    /// Takes over the contents of <paramref name="loaded"/> (a dataset a replica loaded from its
+    /// master's RDB), database by database, as SWAPDB trades them: watchers see the change.
+    /// </summary>
+    public void ReplaceWith(Keyspace loaded)
+    {
+        for (int i = 0; i < _databases.Length; i++)
+        {
+            var db = _databases[i];
+            var incoming = loaded[i];
+            OnDatabaseReplacing(db, incoming);
+            db.SwapContents(incoming);
+            OnDatabaseReplaced(db);
+        }
+    }
+
     public void FlushAll()
     {
         foreach (var db in _databases) db.Clear();

@@ -33,7 +33,7 @@ public static class RequestParser
         consumed = 0;
         needed = 0;
         error = null;
-        int lineEnd = input.IndexOf((byte)'\r');
+        int lineEnd = LineEnd(input, (byte)'\r');
         if (lineEnd < 0)
         {
             if (input.Length > ParseLimits.InlineMaxSize) return Fail("Protocol error: too big mbulk count string", out error);
@@ -56,7 +56,7 @@ public static class RequestParser
         for (long i = 0; i < count; i++)
         {
             var rest = input[pos..];
-            int headerEnd = rest.IndexOf((byte)'\r');
+            int headerEnd = LineEnd(rest, (byte)'\r');
             if (headerEnd < 0)
             {
                 into.Rollback(mark);
@@ -104,7 +104,7 @@ public static class RequestParser
     {
         consumed = 0;
         error = null;
-        int newline = input.IndexOf((byte)'\n');
+        int newline = LineEnd(input, (byte)'\n');
         if (newline < 0)
         {
             if (input.Length > ParseLimits.InlineMaxSize) return Fail("Protocol error: too big inline request", out error);
@@ -112,25 +112,37 @@ public static class RequestParser
         }
         var line = input[..newline];
         if (line.Length > 0 && line[^1] == (byte)'\r') line = line[..^1];
-        // Redis splits the line as a C string: a NUL byte ends it.
-        int nul = line.IndexOf((byte)0);
-        if (nul >= 0) line = line[..nul];
 
-        int mark = into.BeginCommand();
-        if (!SplitArgs(line, baseOffset, into, out int argCount))
-        {
-            into.Rollback(mark);
-            return Fail("Protocol error: unbalanced quotes in request", out error);
-        }
+        // Unescaping rewrites the line in place, so a line with quotes is checked first: a failed
+        // parse must leave the buffer as it was (the connection parses it again after earlier commands).
+        bool quoted = line.IndexOfAny((byte)'"', (byte)'\'') >= 0;
+        if (quoted && !SplitArgs(line, baseOffset, null, out _)) return Fail("Protocol error: unbalanced quotes in request", out error);
+        into.BeginCommand();
+        SplitArgs(line, baseOffset, into, out int argCount);
         consumed = newline + 1;
         // An empty line is consumed without making a command, as in Redis.
         if (argCount > 0) into.CommitCommand();
         return ParseStatus.Command;
     }
 
-    /// <summary>sdssplitargs: blanks separate arguments; "..." takes C escapes, '...' only \'.</summary>
-    private static bool SplitArgs(Span<byte> line, int baseOffset, ParsedCommands into, out int added)
+    /// <summary>
+    /// Where the line ending in <paramref name="terminator"/> ends, or -1 when none is there yet. Redis
+    /// looks for it with strchr, which stops at a NUL byte: a NUL before the terminator means no line.
+    /// </summary>
+    private static int LineEnd(ReadOnlySpan<byte> input, byte terminator)
     {
+        int end = input.IndexOfAny(terminator, (byte)0);
+        return end >= 0 && input[end] == terminator ? end : -1;
+    }
+
+    /// <summary>
+    /// sdssplitargs: blanks separate arguments; "..." takes C escapes, '...' only \'. Arguments are
+    /// unescaped in place and added to <paramref name="into"/>; with null it only checks the quotes.
+    /// </summary>
+    private static bool SplitArgs(Span<byte> line, int baseOffset, ParsedCommands? into, out int added)
+    {
+        // A check leaves the line alone: it writes its unescaped bytes nowhere.
+        var output = into == null ? Span<byte>.Empty : line;
         int read = 0;
         int write = 0;
         added = 0;
@@ -150,13 +162,13 @@ public static class RequestParser
                     if (c == '\\' && read + 3 < line.Length && line[read + 1] == 'x' &&
                         IsHex(line[read + 2]) && IsHex(line[read + 3]))
                     {
-                        line[write++] = (byte)(HexValue(line[read + 2]) * 16 + HexValue(line[read + 3]));
+                        Put(output, ref write, (byte)(HexValue(line[read + 2]) * 16 + HexValue(line[read + 3])));
                         read += 3;
                     }
                     else if (c == '\\' && read + 1 < line.Length)
                     {
                         read++;
-                        line[write++] = line[read] switch
+                        Put(output, ref write, line[read] switch
                         {
                             (byte)'n' => (byte)'\n',
                             (byte)'r' => (byte)'\r',
@@ -164,7 +176,7 @@ public static class RequestParser
                             (byte)'b' => (byte)'\b',
                             (byte)'a' => (byte)'\a',
                             var other => other,
-                        };
+                        });
                     }
                     else if (c == '"')
                     {
@@ -173,14 +185,14 @@ public static class RequestParser
                         done = true;
                     }
                     else if (atEnd) return false;
-                    else line[write++] = c;
+                    else Put(output, ref write, c);
                 }
                 else if (inSingle)
                 {
                     if (c == '\\' && read + 1 < line.Length && line[read + 1] == '\'')
                     {
                         read++;
-                        line[write++] = (byte)'\'';
+                        Put(output, ref write, (byte)'\'');
                     }
                     else if (c == '\'')
                     {
@@ -188,7 +200,7 @@ public static class RequestParser
                         done = true;
                     }
                     else if (atEnd) return false;
-                    else line[write++] = c;
+                    else Put(output, ref write, c);
                 }
                 else if (atEnd || c == ' ' || c == '\n' || c == '\r' || c == '\t')
                 {
@@ -196,11 +208,11 @@ public static class RequestParser
                 }
                 else if (c == '"') inDouble = true;
                 else if (c == '\'') inSingle = true;
-                else line[write++] = c;
+                else Put(output, ref write, c);
 
                 if (!atEnd) read++;
             }
-            into.AddArg(baseOffset + argStart, write - argStart);
+            into?.AddArg(baseOffset + argStart, write - argStart);
             added++;
         }
         return true;
@@ -223,6 +235,12 @@ public static class RequestParser
             result.Add(System.Text.Encoding.Latin1.GetString(bytes, r.Start, r.Length));
         }
         return result;
+    }
+
+    private static void Put(Span<byte> output, ref int write, byte value)
+    {
+        if (!output.IsEmpty) output[write] = value;
+        write++;
     }
 
     private static ParseStatus Fail(string message, out string error)

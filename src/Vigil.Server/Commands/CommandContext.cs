@@ -80,6 +80,20 @@ public sealed class CommandContext
         return false;
     }
 
+    /// <summary>getIntFromObjectOrReply: a 64-bit integer first, then the int range with its own message.</summary>
+    public bool TryGetInt32(int index, out int value)
+    {
+        value = 0;
+        if (!TryGetInt64(index, out long wide)) return false;
+        if (wide < int.MinValue || wide > int.MaxValue)
+        {
+            Error("ERR value is out of range, value must between -2147483648 and 2147483647");
+            return false;
+        }
+        value = (int)wide;
+        return true;
+    }
+
     public bool TryGetDouble(int index, out double value, string error = Errors.NotFloat)
     {
         if (RedisNumbers.TryParseDouble(Arg(index), out value)) return true;

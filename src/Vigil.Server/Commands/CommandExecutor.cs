@@ -264,10 +264,17 @@ public sealed class CommandExecutor
         var args = new StringBuilder();
         for (int i = 1; i < ctx.ArgCount && args.Length < 128; i++)
         {
-            args.Append('\'').Append(Truncate(ctx.ArgLatin1(i), 128 - args.Length)).Append("' ");
+            int room = 128 - args.Length;
+            args.Append('\'').Append(Truncate(ctx.ArgLatin1(i), room)).Append("' ");
         }
         return $"ERR unknown command '{Truncate(ctx.ArgLatin1(0), 128)}', with args beginning with: {args}";
     }
 
-    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
+    /// <summary>As printf's "%.*s" shows an argument: at most <paramref name="max"/> chars, and none past a NUL.</summary>
+    private static string Truncate(string s, int max)
+    {
+        int nul = s.IndexOf('\0');
+        if (nul >= 0 && nul < max) max = nul;
+        return s.Length <= max ? s : s[..max];
+    }
 }

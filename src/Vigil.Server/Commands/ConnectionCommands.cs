@@ -50,13 +50,13 @@ internal static class ConnectionCommands
 
     private static void Select(CommandContext ctx)
     {
-        if (!ctx.TryGetInt64(1, out long index, "ERR value is not an integer or out of range")) return;
+        if (!ctx.TryGetInt32(1, out int index)) return;
         if (index < 0 || index >= ctx.Server.Keyspace.DatabaseCount)
         {
             ctx.Error(Errors.InvalidDb);
             return;
         }
-        ctx.Client.DbIndex = (int)index;
+        ctx.Client.DbIndex = index;
         ctx.Reply.WriteOk();
     }
 

@@ -205,7 +205,9 @@ internal static class KeyCommands
         switch (value)
         {
             case byte[] bytes:
-                duplicate = bytes.Clone();
+                var copy = (byte[])bytes.Clone();
+                StringEncodingMarks.CopyMark(bytes, copy);
+                duplicate = copy;
                 break;
             case ICloneableValue cloneable:
                 duplicate = cloneable.Clone();
@@ -225,19 +227,14 @@ internal static class KeyCommands
     private static bool TryGetDatabase(CommandContext ctx, int index, out Database database)
     {
         database = null!;
-        if (!ctx.TryGetInt64(index, out long id)) return false;
-        if (id < int.MinValue || id > int.MaxValue)
-        {
-            ctx.Error("ERR value is out of range, value must between -2147483648 and 2147483647");
-            return false;
-        }
+        if (!ctx.TryGetInt32(index, out int id)) return false;
         var keyspace = ctx.Server.Keyspace;
         if (id < 0 || id >= keyspace.DatabaseCount)
         {
             ctx.Error(Errors.InvalidDb);
             return false;
         }
-        database = keyspace[(int)id];
+        database = keyspace[id];
         return true;
     }
 

@@ -13,9 +13,6 @@ internal static class ObjectCommand
     /// <summary>OBJ_SHARED_INTEGERS: integers below this are shared objects in Redis.</summary>
     private const long SharedIntegers = 10000;
 
-    /// <summary>OBJ_ENCODING_EMBSTR_SIZE_LIMIT.</summary>
-    private const int EmbeddedStringLimit = 44;
-
     private const string LfuSelected = "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.";
     private const string LfuNotSelected = "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.";
 
@@ -53,16 +50,6 @@ internal static class ObjectCommand
     private static string MaxMemoryPolicy(Configuration.ServerConfig config) =>
         config.Extra.TryGetValue("maxmemory-policy", out var policy) ? policy.ToLowerInvariant() : "noeviction";
 
-    /// <summary>
-    /// The encoding Redis's tryObjectEncoding gives a string stored by SET: "int" for a canonical
-    /// 64-bit integer, "embstr" up to 44 bytes, "raw" beyond.
-    /// </summary>
-    public static string StringEncoding(byte[] value)
-    {
-        if (value.Length <= 20 && RedisNumbers.TryParseInt64(value, out _)) return "int";
-        return value.Length <= EmbeddedStringLimit ? "embstr" : "raw";
-    }
-
     private static object? Lookup(CommandContext ctx)
     {
         var value = KeyLookup.ReadSilently(ctx, ctx.Arg(2));
@@ -77,7 +64,7 @@ internal static class ObjectCommand
             case null:
                 return;
             case byte[] bytes:
-                ctx.Reply.WriteBulkString(StringEncoding(bytes));
+                ctx.Reply.WriteBulkString(StringEncodingMarks.EncodingOf(bytes));
                 return;
             case IRedisValue value:
                 ctx.Reply.WriteBulkString(value.Encoding);
@@ -95,7 +82,8 @@ internal static class ObjectCommand
     /// <summary>Small non-negative integers are shared objects in Redis unless an LRU/LFU policy with maxmemory needs per-key access data.</summary>
     private static bool IsSharedInteger(CommandContext ctx, object value)
     {
-        if (value is not byte[] bytes || bytes.Length > 20 || !RedisNumbers.TryParseInt64(bytes, out long n) || n < 0 || n >= SharedIntegers) return false;
+        if (value is not byte[] bytes || bytes.Length > 20 || !RedisNumbers.TryParseInt64(bytes, out long n) || n < 0 || n >= SharedIntegers ||
+            !StringEncodingMarks.IsPlainInteger(bytes)) return false;
         var config = ctx.Server.Config;
         bool maxMemorySet = config.Extra.TryGetValue("maxmemory", out var maxMemory) && maxMemory != "0";
         string policy = MaxMemoryPolicy(config);

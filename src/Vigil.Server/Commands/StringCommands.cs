@@ -287,6 +287,7 @@ internal static class StringCommands
             result = new byte[bytes.Length + suffix.Length];
             bytes.CopyTo(result, 0);
             suffix.CopyTo(result.AsSpan(bytes.Length));
+            StringEncodingMarks.MarkRaw(result);
             ctx.Db.Set(key, result, keepTtl: true);
         }
         ctx.Notify(KeyspaceEventType.String, "append", key);
@@ -398,6 +399,7 @@ internal static class StringCommands
             return;
         }
         var result = sum.ToBytes();
+        StringEncodingMarks.MarkUnencoded(result);
         ctx.Db.Set(key, result, keepTtl: true);
         ctx.Notify(KeyspaceEventType.String, "incrbyfloat", key);
         ctx.MarkDirty();
@@ -457,6 +459,7 @@ internal static class StringCommands
             if (!CheckStringLength(ctx, offset, patch.Length)) return;
             result = new byte[offset + patch.Length];
             patch.CopyTo(result.AsSpan((int)offset));
+            StringEncodingMarks.MarkRaw(result);
             ctx.Db.Set(key, result);
         }
         else
@@ -475,6 +478,7 @@ internal static class StringCommands
             result = new byte[Math.Max(bytes.Length, offset + patch.Length)];
             bytes.CopyTo(result, 0);
             patch.CopyTo(result.AsSpan((int)offset));
+            StringEncodingMarks.MarkRaw(result);
             ctx.Db.Set(key, result, keepTtl: true);
         }
         ctx.Notify(KeyspaceEventType.String, "setrange", key);

@@ -7,13 +7,16 @@ namespace Vigil.Server.Persistence;
 /// </summary>
 public static class Lzf
 {
-    private const int HashLog = 14;
+    private const int HashLog = 16;
     private const int MaxLiteral = 32;
     private const int MaxOffset = 1 << 13;
     private const int MaxReference = (1 << 8) + (1 << 3);
 
     [ThreadStatic]
     private static int[]? _table;
+
+    [ThreadStatic]
+    private static int _bias;
 
     /// <summary>Decompresses into <paramref name="output"/>, which must be exactly the original length.</summary>
     public static bool TryDecompress(ReadOnlySpan<byte> input, Span<byte> output)
@@ -47,64 +50,116 @@ public static class Lzf
         return op == output.Length;
     }
 
-    /// <summary>Compresses into <paramref name="output"/>; returns the length, or 0 when it would not fit.</summary>
+    /// <summary>
+    /// Compresses into <paramref name="output"/>; returns the length, or 0 when it would not fit.
+    /// The same steps as Redis's lzf_compress (HLOG 16, VERY_FAST), so that DUMP payloads and RDB
+    /// files come out byte for byte as Redis writes them.
+    /// </summary>
     public static int Compress(ReadOnlySpan<byte> input, Span<byte> output)
     {
-        if (input.Length < 4) return 0;
-        // Short strings use a smaller slice of the table, so clearing it stays cheap.
-        int hashBits = Math.Clamp(System.Numerics.BitOperations.Log2((uint)input.Length) + 1, 4, HashLog);
-        var table = (_table ??= new int[1 << HashLog]).AsSpan(0, 1 << hashBits);
-        table.Clear();
-        int ip = 0, op = 0;
-        int literalStart = 0;
-        while (ip + 2 < input.Length)
+        int inLength = input.Length, outLength = output.Length;
+        if (inLength == 0 || outLength == 0) return 0;
+        var table = _table ??= new int[1 << HashLog];
+        // Slots hold position + bias; anything below this call's bias was stored by an earlier call
+        // and counts as empty, which spares clearing 64 K slots for every short string.
+        if (_bias == 0 || _bias > int.MaxValue - inLength - 1)
         {
-            uint triple = (uint)((input[ip] << 16) | (input[ip + 1] << 8) | input[ip + 2]);
-            int hash = (int)((triple * 2654435761u) >> (32 - hashBits));
-            int candidate = table[hash] - 1;
-            table[hash] = ip + 1;
-            int offset = ip - candidate - 1;
-            if (candidate >= 0 && offset < MaxOffset && input[candidate] == input[ip] &&
-                input[candidate + 1] == input[ip + 1] && input[candidate + 2] == input[ip + 2])
+            Array.Clear(table);
+            _bias = 1;
+        }
+        int bias = _bias;
+        _bias += inLength + 1;
+
+        int ip = 0, op = 1, literals = 0;   // op - literals - 1 is the open literal run's control byte
+        uint hash = inLength > 1 ? (uint)((input[0] << 8) | input[1]) : 0;
+        while (ip < inLength - 2)
+        {
+            hash = (hash << 8) | input[ip + 2];
+            ref int slot = ref table[Index(hash)];
+            int reference = slot - bias;
+            bool fresh = slot >= bias;
+            slot = ip + bias;
+            uint offset = (uint)(ip - reference - 1);
+            if (fresh && offset < MaxOffset && reference > 0 &&
+                input[reference] == input[ip] && input[reference + 1] == input[ip + 1] && input[reference + 2] == input[ip + 2])
             {
-                int maxLength = Math.Min(MaxReference, input.Length - ip);
-                int length = 3;
-                while (length < maxLength && input[candidate + length] == input[ip + length]) length++;
-                if (!FlushLiterals(input, literalStart, ip, output, ref op)) return 0;
-                int encoded = length - 2;
-                if (encoded < 7)
+                int length = 2;
+                int maxLength = Math.Min(inLength - ip - length, MaxReference);
+                if (op - literals - 1 >= outLength) return 0;
+                output[op - literals - 1] = (byte)(literals - 1);
+                if (literals == 0) op--;
+                if (op + 3 + 1 >= outLength) return 0;
+                length = MatchLength(input, reference, ip, length, maxLength);
+
+                length -= 2;
+                ip++;
+                if (length < 7)
                 {
-                    if (op + 2 > output.Length) return 0;
-                    output[op++] = (byte)((encoded << 5) | (offset >> 8));
+                    output[op++] = (byte)((offset >> 8) + (uint)(length << 5));
                 }
                 else
                 {
-                    if (op + 3 > output.Length) return 0;
-                    output[op++] = (byte)((7 << 5) | (offset >> 8));
-                    output[op++] = (byte)(encoded - 7);
+                    output[op++] = (byte)((offset >> 8) + (7 << 5));
+                    output[op++] = (byte)(length - 7);
                 }
                 output[op++] = (byte)offset;
-                ip += length;
-                literalStart = ip;
-                continue;
+                literals = 0;
+                op++;
+                ip += length + 1;
+                if (ip >= inLength - 2) break;
+
+                // Hash the last two positions of the match, as VERY_FAST does.
+                ip -= 2;
+                hash = (uint)((input[ip] << 8) | input[ip + 1]);
+                hash = (hash << 8) | input[ip + 2];
+                table[Index(hash)] = ip + bias;
+                ip++;
+                hash = (hash << 8) | input[ip + 2];
+                table[Index(hash)] = ip + bias;
+                ip++;
             }
-            ip++;
+            else
+            {
+                if (op >= outLength) return 0;
+                AddLiteral(input, output, ref ip, ref op, ref literals);
+            }
         }
-        if (!FlushLiterals(input, literalStart, input.Length, output, ref op)) return 0;
+        if (op + 3 > outLength) return 0;
+        while (ip < inLength) AddLiteral(input, output, ref ip, ref op, ref literals);
+        output[op - literals - 1] = (byte)(literals - 1);
+        if (literals == 0) op--;
         return op;
     }
 
-    private static bool FlushLiterals(ReadOnlySpan<byte> input, int start, int end, Span<byte> output, ref int op)
+    /// <summary>Copies one byte into the open literal run; a full run is closed and the next one opened.</summary>
+    private static void AddLiteral(ReadOnlySpan<byte> input, Span<byte> output, ref int ip, ref int op, ref int literals)
     {
-        while (start < end)
-        {
-            int run = Math.Min(MaxLiteral, end - start);
-            if (op + 1 + run > output.Length) return false;
-            output[op++] = (byte)(run - 1);
-            input.Slice(start, run).CopyTo(output[op..]);
-            op += run;
-            start += run;
-        }
-        return true;
+        literals++;
+        output[op++] = input[ip++];
+        if (literals < MaxLiteral) return;
+        output[op - literals - 1] = (byte)(literals - 1);
+        literals = 0;
+        op++;
     }
+
+    /// <summary>
+    /// lzf_compress's match extension: 16 unchecked steps when far from the limit (which may run
+    /// two past it, as in C), then byte by byte up to the limit. Returns the matched length.
+    /// </summary>
+    private static int MatchLength(ReadOnlySpan<byte> input, int reference, int ip, int length, int maxLength)
+    {
+        if (maxLength > 16)
+        {
+            for (int step = 0; step < 16; step++)
+            {
+                length++;
+                if (input[reference + length] != input[ip + length]) return length;
+            }
+        }
+        do length++;
+        while (length < maxLength && input[reference + length] == input[ip + length]);
+        return length;
+    }
+
+    private static int Index(uint hash) => (int)(((hash >> (3 * 8 - HashLog)) - hash * 5) & ((1 << HashLog) - 1));
 }

@@ -44,11 +44,8 @@ public readonly struct ExtendedFloat
     {
         value = default;
         if (s.Length == 0 || s.Length >= MaxChars) return false;
-        // The C string ends at the first NUL byte; strtold never sees what follows.
-        int nul = s.IndexOf((byte)0);
-        if (nul >= 0) s = s[..nul];
-        if (s.Length == 0) return true;
-        if (IsSpace(s[0])) return false;
+        // strtold stops at a NUL byte, and string2ld wants the whole input consumed.
+        if (s.Contains((byte)0) || IsSpace(s[0])) return false;
 
         bool negative = false;
         int i = 0;

@@ -27,30 +27,48 @@ public sealed class RespConnection : IDisposable
         return Read();
     }
 
-    public void Send(params object[] args)
+    public void Send(params object[] args) => _socket.Send(Encode(args.Select(a => a as byte[] ?? Encoding.UTF8.GetBytes((string)a)).ToArray()));
+
+    /// <summary>One command as a RESP multibulk request.</summary>
+    public static byte[] Encode(IReadOnlyList<byte[]> args)
     {
         var stream = new MemoryStream();
-        stream.Write(Encoding.ASCII.GetBytes($"*{args.Length}\r\n"));
-        foreach (var a in args)
+        stream.Write(Encoding.ASCII.GetBytes($"*{args.Count}\r\n"));
+        foreach (var bytes in args)
         {
-            var bytes = a as byte[] ?? Encoding.UTF8.GetBytes((string)a);
             stream.Write(Encoding.ASCII.GetBytes($"${bytes.Length}\r\n"));
             stream.Write(bytes);
             stream.Write("\r\n"u8);
         }
-        _socket.Send(stream.ToArray());
+        return stream.ToArray();
     }
 
-    public void SendRaw(byte[] bytes) => _socket.Send(bytes);
+    public void SendRaw(byte[] bytes)
+    {
+        int sent = 0;
+        while (sent < bytes.Length) sent += _socket.Send(bytes, sent, bytes.Length - sent, SocketFlags.None);
+    }
+
+    /// <summary>Tells the server no more requests come (a half close): it answers what it has, then closes.</summary>
+    public void ShutdownSend() => _socket.Shutdown(SocketShutdown.Send);
 
     public RespValue Read()
     {
+        ReadRaw(out var value);
+        return value;
+    }
+
+    /// <summary>Reads one reply; returns its exact bytes on the wire and its parsed form.</summary>
+    public byte[] ReadRaw(out RespValue value)
+    {
         while (true)
         {
-            if (_end > _start && RespReader.TryRead(_buffer.AsSpan(_start, _end - _start), out var value, out int consumed))
+            if (_end > _start && RespReader.TryRead(_buffer.AsSpan(_start, _end - _start), out var parsed, out int consumed))
             {
+                var raw = _buffer.AsSpan(_start, consumed).ToArray();
                 _start += consumed;
-                return value!;
+                value = parsed!;
+                return raw;
             }
             if (_start > 0)
             {
@@ -63,6 +81,30 @@ public sealed class RespConnection : IDisposable
             if (n == 0) throw new IOException("connection closed by server");
             _end += n;
         }
+    }
+
+    /// <summary>Everything the server sends until it closes the connection (unparsed), within the read deadline.</summary>
+    public byte[] ReadToEnd()
+    {
+        var all = new MemoryStream();
+        all.Write(_buffer, _start, _end - _start);
+        _start = _end = 0;
+        var chunk = new byte[64 * 1024];
+        while (true)
+        {
+            int n;
+            try
+            {
+                n = _socket.Receive(chunk);
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+            {
+                break;
+            }
+            if (n == 0) break;
+            all.Write(chunk, 0, n);
+        }
+        return all.ToArray();
     }
 
     public void Dispose() => _socket.Dispose();

@@ -43,6 +43,19 @@ public class CodecTests
         }
     }
 
+    [Theory]
+    // Bytes as redis-server 7.0.15 puts them in DUMP payloads: position 0 is never a reference
+    // (ref > in_data), and a match may end exactly at the end of the input.
+    [InlineData('r', 45, "01 72 72 e0 20 00 01 72 72")]
+    [InlineData('q', 300, "01 71 71 e0 ff 00 e0 17 00 01 71 71")]
+    public void Lzf_CompressesAsRedisDoes(char c, int count, string expectedHex)
+    {
+        var input = System.Text.Encoding.ASCII.GetBytes(new string(c, count));
+        var compressed = new byte[count - 4];
+        int n = Lzf.Compress(input, compressed);
+        Assert.Equal(expectedHex, Convert.ToHexString(compressed, 0, n).ToLowerInvariant().Chunk(2).Select(p => new string(p)).Aggregate((a, b) => a + " " + b));
+    }
+
     [Fact]
     public void Lzf_RejectsCorruptInput_WithoutThrowing()
     {

@@ -1,0 +1,15 @@
+using Vigil.Integration.Tests.Differential.Families;
+
+namespace Vigil.Integration.Tests.Differential;
+
+/// <summary>Every family the differential tester draws commands from. Add a new family here (see README.md).</summary>
+public static class CommandFamilies
+{
+    public static IReadOnlyList<CommandFamily> All { get; } =
+    [
+        new StringFamily(),
+        new KeyFamily(),
+        new TransactionFamily(),
+        new ErrorFamily(),
+    ];
+}

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using Vigil.Server.Blocking;
 using Vigil.Server.Clients;
 using Vigil.Server.Commands;
 using Vigil.Server.Configuration;
@@ -37,6 +38,7 @@ public sealed class VigilServer : IAsyncDisposable
         _listener = new Listener(this);
         RunId = Convert.ToHexString(RandomNumberGenerator.GetBytes(20)).ToLowerInvariant();
         StartTimeMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        Blocking = new BlockingManager(this);
         BuiltinCommands.Register(this);
         AddCronJob(new ActiveExpiry(this).RunCycle);
     }
@@ -59,6 +61,9 @@ public sealed class VigilServer : IAsyncDisposable
     public ServerStats Stats { get; } = new();
 
     public SlowLog SlowLog { get; }
+
+    /// <summary>Clients blocked on keys (BLPOP, BLMOVE, BZPOPMIN...) and the serving of them.</summary>
+    public BlockingManager Blocking { get; }
 
     public ReplicationState Replication { get; } = new();
 

@@ -80,6 +80,12 @@ public sealed class Client
     public Action<Client>? CloseRequested { get; set; }
 
     /// <summary>
+    /// Asks the transport to run the commands that arrived while the client was blocked, now that it
+    /// is not (processUnblockedClients); set by the transport.
+    /// </summary>
+    public Action<Client>? ResumeRequested { get; set; }
+
+    /// <summary>
     /// Asks the transport to hand its socket's sending side to a job (a replica's RDB transfer), once
     /// the replies written so far are sent; what is written to <see cref="Output"/> meanwhile is sent
     /// after the job completes. Set by the transport.
@@ -107,6 +113,9 @@ public sealed class Client
 
     /// <summary>Writes an out-of-band reply (pub/sub message, unblocked reply) and asks for a send.</summary>
     public void RequestFlush() => FlushRequested?.Invoke(this);
+
+    /// <summary>Called when the client stops being blocked: its pending input gets processed.</summary>
+    public void RequestResume() => ResumeRequested?.Invoke(this);
 
     /// <summary>See <see cref="ExclusiveSendRequested"/>; false when the transport cannot do it.</summary>
     public bool RequestExclusiveSend(Func<System.Net.Sockets.Socket, Task> job)

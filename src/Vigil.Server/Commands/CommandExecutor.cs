@@ -46,9 +46,18 @@ public sealed class CommandExecutor
             else
             {
                 Call(ctx, command);
+                // Clients blocked on keys this command (or transaction) filled are served now.
+                _server.Blocking.HandleReadyKeys();
             }
         }
 
+        // A blocked command replies when it is served; CLIENT REPLY applies to that reply then.
+        if (!client.HasFlag(ClientFlags.Blocked)) ApplyReplyMode(client, replyStart);
+    }
+
+    /// <summary>CLIENT REPLY OFF/SKIP: drops the reply written since <paramref name="replyStart"/>.</summary>
+    internal static void ApplyReplyMode(Client client, int replyStart)
+    {
         if (client.ReplyMode is ReplyMode.Off or ReplyMode.Skip)
         {
             client.Output.Truncate(replyStart);
@@ -98,13 +107,24 @@ public sealed class CommandExecutor
         _server.Keyspace.InWriteCommand = wasWriting;
         long micros = (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds;
 
+        ctx.Client.LastCommandName = command.FullName;
+        if (!command.Has(CommandFlags.SkipMonitor) && !command.Has(CommandFlags.Admin)) Monitor?.Invoke(ctx);
+        // A command that blocked is accounted for when it is served or times out (updateStatsOnUnblock).
+        if (ctx.Client.HasFlag(ClientFlags.Blocked)) return;
+        Complete(ctx, command, micros, dirtyBefore);
+    }
+
+    /// <summary>
+    /// The accounting after a command ran (or, for one that blocked, was served or timed out): call
+    /// statistics, the slow log, and propagation when it changed the dataset.
+    /// </summary>
+    internal void Complete(CommandContext ctx, RedisCommand command, long micros, long dirtyBefore)
+    {
         command.Calls++;
         command.Microseconds += micros;
         if (ctx.Failed) command.FailedCalls++;
         _server.Stats.TotalCommandsProcessed++;
-        ctx.Client.LastCommandName = command.FullName;
         _server.SlowLog.Record(ctx, micros);
-        if (!command.Has(CommandFlags.SkipMonitor) && !command.Has(CommandFlags.Admin)) Monitor?.Invoke(ctx);
         if (_server.Dirty != dirtyBefore && !ctx.SuppressPropagation && Propagate != null)
         {
             if (ctx.PropagateMany is { Count: > 0 } commands) PropagateEach(ctx, commands, Propagate);

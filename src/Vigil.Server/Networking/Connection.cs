@@ -23,6 +23,8 @@ internal sealed class Connection
     private int _end;
     private RespWriter _sending = new();
     private bool _sendInProgress;   // guarded by the keyspace lock
+    private bool _resumeScheduled;  // guarded by the keyspace lock
+    private int _resumeAt;          // the next parsed command to run; guarded by the keyspace lock
     private RespWriter? _beforeExclusive;                // replies due before the exclusive job; guarded by the lock
     private Func<Socket, Task>? _exclusiveJob;           // guarded by the keyspace lock
     private int _closed;
@@ -34,6 +36,7 @@ internal sealed class Connection
         _client = client;
         client.FlushRequested = _ => OnFlushRequested();
         client.CloseRequested = _ => Abort();
+        client.ResumeRequested = _ => OnResumeRequested();
         client.ExclusiveSendRequested = (_, job) => OnExclusiveSendRequested(job);
     }
 
@@ -45,11 +48,11 @@ internal sealed class Connection
         {
             while (!_client.HasFlag(ClientFlags.CloseAsap))
             {
-                if (!MakeRoom()) break;
+                if (!MakeRoomLocked()) break;
+                // Only this loop moves the buffer; others (a resume) read below _end under the lock.
                 int n = await _socket.ReceiveAsync(_receive.AsMemory(_end), SocketFlags.None).ConfigureAwait(false);
                 if (n == 0) break;
-                _end += n;
-                bool send = ProcessInput();
+                bool send = ProcessInput(n);
                 if (send) await SendPendingAsync().ConfigureAwait(false);
                 if (_client.HasFlag(ClientFlags.CloseAfterReply) || _client.HasFlag(ClientFlags.CloseAsap)) break;
             }
@@ -66,46 +69,67 @@ internal sealed class Connection
         }
     }
 
-    /// <summary>Parses and runs what has arrived. Returns true when this caller must send replies.</summary>
-    private bool ProcessInput()
+    /// <summary>Takes <paramref name="received"/> new bytes and runs what can run. True when this caller must send replies.</summary>
+    private bool ProcessInput(int received)
     {
-        string? protocolError = null;
         lock (_server.Sync)
         {
-            while (true)
-            {
-                _parsed.Clear();
-                var limits = new ParseLimits(_server.Config.ProtoMaxBulkLen, _server.AuthRequired && !_client.Authenticated,
-                    _client.HasFlag(ClientFlags.Master));
-                protocolError = ParseBatch(limits, out bool stoppedEarly);
-                for (int i = 0; i < _parsed.Count; i++)
-                {
-                    if (_client.HasFlag(ClientFlags.CloseAfterReply) || _client.HasFlag(ClientFlags.CloseAsap)) break;
-                    _server.Executor.Execute(_client, _receive, _parsed.Args, _parsed.ArgStart(i), _parsed.ArgCount(i));
-                }
-                // A parse error after commands is judged again once they ran: an AUTH among them
-                // changes the limits (unauthenticated lengths).
-                if (!stoppedEarly || _parsed.Count == 0) break;
-                protocolError = null;
-            }
-            _client.QueryBufferLength = _end - _start;
-            if (protocolError != null)
-            {
-                _server.Stats.CountError(protocolError);
-                _client.Output.WriteError("ERR " + protocolError);
-                _client.Flags |= ClientFlags.CloseAfterReply;
-                _server.Log.Verbose($"Protocol error ({protocolError}) from client: id={_client.Id} addr={_client.Address}");
-            }
-            if (_sendInProgress || _client.Output.Length == 0) return false;
-            _sendInProgress = true;
-            return true;
+            _end += received;
+            // A blocked client's input waits (Redis keeps reading it, to notice a disconnection).
+            return RunPendingLocked();
         }
     }
 
-    /// <summary>Parses complete commands from the buffer into <see cref="_parsed"/>.</summary>
-    private string? ParseBatch(in ParseLimits limits, out bool stoppedEarly)
+    /// <summary>Runs the client's pending commands unless it is blocked; true when this caller must send replies.</summary>
+    private bool RunPendingLocked()
     {
-        stoppedEarly = false;
+        string? protocolError = _client.HasFlag(ClientFlags.Blocked) ? null : RunCommands();
+        _client.QueryBufferLength = _end - _start;
+        if (protocolError != null)
+        {
+            _server.Stats.CountError(protocolError);
+            _client.Output.WriteError("ERR " + protocolError);
+            _client.Flags |= ClientFlags.CloseAfterReply;
+            _server.Log.Verbose($"Protocol error ({protocolError}) from client: id={_client.Id} addr={_client.Address}");
+        }
+        if (_sendInProgress || _client.Output.Length == 0) return false;
+        _sendInProgress = true;
+        return true;
+    }
+
+    /// <summary>
+    /// Runs parsed commands, and parses more, until the input runs out, the client blocks or is
+    /// closing. Returns the protocol error that stopped parsing, if any. Under the lock.
+    /// </summary>
+    private string? RunCommands()
+    {
+        while (true)
+        {
+            // Commands left over when the client blocked run first; their bytes stay where they are.
+            while (_resumeAt < _parsed.Count)
+            {
+                if (_client.HasFlag(ClientFlags.CloseAfterReply) || _client.HasFlag(ClientFlags.CloseAsap)) return null;
+                int i = _resumeAt++;
+                _server.Executor.Execute(_client, _receive, _parsed.Args, _parsed.ArgStart(i), _parsed.ArgCount(i));
+                if (_client.HasFlag(ClientFlags.Blocked)) return null;
+            }
+            _parsed.Clear();
+            _resumeAt = 0;
+            if (_client.HasFlag(ClientFlags.CloseAfterReply) || _client.HasFlag(ClientFlags.CloseAsap)) return null;
+            // Limits are judged again after each batch: an AUTH among its commands changes them.
+            var limits = new ParseLimits(_server.Config.ProtoMaxBulkLen, _server.AuthRequired && !_client.Authenticated,
+                _client.HasFlag(ClientFlags.Master));
+            string? error = ParseBatch(limits);
+            if (_parsed.Count == 0) return error;
+        }
+    }
+
+    /// <summary>
+    /// Parses complete commands from the buffer into <see cref="_parsed"/>. A malformed command after
+    /// good ones is left in place: it is parsed again (and reported) once those have run.
+    /// </summary>
+    private string? ParseBatch(in ParseLimits limits)
+    {
         while (_start < _end)
         {
             var status = RequestParser.TryParse(_receive.AsSpan(_start, _end - _start), _start, _parsed, limits,
@@ -117,11 +141,7 @@ internal sealed class Connection
             }
             if (status == ParseStatus.Error)
             {
-                if (_parsed.Count > 0)
-                {
-                    stoppedEarly = true;
-                    return null;
-                }
+                if (_parsed.Count > 0) return null;
                 _start = _end;
                 return error;
             }
@@ -133,10 +153,17 @@ internal sealed class Connection
 
     private long _needed;
 
+    private bool MakeRoomLocked()
+    {
+        lock (_server.Sync) return MakeRoom();
+    }
+
     /// <summary>Makes space to receive into; false when the query buffer would pass its limit.</summary>
     private bool MakeRoom()
     {
-        if (_start == _end)
+        // Commands parsed before the client blocked point into the buffer: nothing may move under them.
+        bool pinned = _resumeAt < _parsed.Count;
+        if (_start == _end && !pinned)
         {
             _start = _end = 0;
             if (_receive.Length > 4 * InitialReceiveSize && _needed == 0)
@@ -153,20 +180,23 @@ internal sealed class Connection
             return false;
         }
         if (_receive.Length - _end >= 4096 && _end + (_needed - pending) <= _receive.Length) return true;
-        if (wanted <= _receive.Length && _start > 0)
+        int keepFrom = pinned ? 0 : _start;
+        long kept = _end - keepFrom;
+        long wantedTotal = kept - pending + wanted;
+        if (wantedTotal <= _receive.Length && keepFrom > 0)
         {
-            Buffer.BlockCopy(_receive, _start, _receive, 0, (int)pending);
+            Buffer.BlockCopy(_receive, keepFrom, _receive, 0, (int)kept);
         }
         else
         {
-            long size = Math.Max(wanted, Math.Min((long)_receive.Length * 2, Array.MaxLength));
+            long size = Math.Max(wantedTotal, Math.Min((long)_receive.Length * 2, Array.MaxLength));
             var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(size, Array.MaxLength));
-            Buffer.BlockCopy(_receive, _start, bigger, 0, (int)pending);
+            Buffer.BlockCopy(_receive, keepFrom, bigger, 0, (int)kept);
             ArrayPool<byte>.Shared.Return(_receive);
             _receive = bigger;
         }
-        _start = 0;
-        _end = (int)pending;
+        _start -= keepFrom;
+        _end -= keepFrom;
         return true;
     }
 
@@ -233,6 +263,29 @@ internal sealed class Connection
             lock (_server.Sync) _sendInProgress = false;
             Abort();
         }
+    }
+
+    /// <summary>Called under the lock when the client stopped being blocked: runs its waiting input on the pool.</summary>
+    private void OnResumeRequested()
+    {
+        if (_resumeScheduled || (_resumeAt == _parsed.Count && _start == _end)) return;
+        _resumeScheduled = true;
+        ThreadPool.UnsafeQueueUserWorkItem(static c => _ = c.ResumeAsync(), this, preferLocal: false);
+    }
+
+    private async Task ResumeAsync()
+    {
+        bool send;
+        lock (_server.Sync)
+        {
+            _resumeScheduled = false;
+            if (_closed != 0) return;
+            send = RunPendingLocked();
+        }
+        if (!send) return;
+        await SendPendingAsync().ConfigureAwait(false);
+        // The receive loop waits for input: a QUIT or protocol error run here closes from here.
+        if (_client.HasFlag(ClientFlags.CloseAfterReply)) Abort();
     }
 
     /// <summary>Called under the lock: the job runs after the replies written so far, and before those written from now on.</summary>

@@ -22,6 +22,12 @@ public sealed class ListpackBuilder
         _buffer = new byte[Math.Max(capacity, HeaderSize + 1)];
     }
 
+    /// <summary>Entries added so far.</summary>
+    public int Count => _count;
+
+    /// <summary>Bytes the finished listpack takes (header, entries, terminator).</summary>
+    public int Size => _length + 1;
+
     public void Add(ReadOnlySpan<byte> value)
     {
         if (value.Length <= 20 && RedisNumbers.TryParseInt64(value, out long integer))

@@ -20,6 +20,7 @@ public static class RdbValueCodec
     public static byte TypeOf(object value) => value switch
     {
         byte[] => RdbFormat.TypeString,
+        RedisList => RdbFormat.TypeListQuicklist2,
         RedisHash hash => hash.IsPacked ? RdbFormat.TypeHashListpack : RdbFormat.TypeHash,
         RedisSet set => set.IsIntSet ? RdbFormat.TypeSetIntset : RdbFormat.TypeSet,
         _ => throw new InvalidOperationException($"no RDB form for {value.GetType().Name}"),
@@ -31,6 +32,9 @@ public static class RdbValueCodec
         {
             case byte[] s:
                 w.WriteString(s);
+                break;
+            case RedisList list:
+                RdbListCodec.Write(w, list);
                 break;
             case RedisHash hash:
                 WriteHash(w, hash);
@@ -49,6 +53,8 @@ public static class RdbValueCodec
         {
             case RdbFormat.TypeString:
                 return r.ReadString();
+            case RdbFormat.TypeList or RdbFormat.TypeListZiplist or RdbFormat.TypeListQuicklist or RdbFormat.TypeListQuicklist2:
+                return RdbListCodec.Read(r, type);
             case RdbFormat.TypeHash:
                 return ReadHash(r);
             case RdbFormat.TypeHashZipmap:
@@ -165,7 +171,7 @@ public static class RdbValueCodec
     }
 
     /// <summary>Reads a string and decodes the packed blob inside it; a corrupt blob is a format error.</summary>
-    private static List<byte[]> Decode(RdbReader r, PackedDecoder decoder)
+    internal static List<byte[]> Decode(RdbReader r, PackedDecoder decoder)
     {
         var blob = r.ReadString();
         try
@@ -178,5 +184,5 @@ public static class RdbValueCodec
         }
     }
 
-    private delegate List<byte[]> PackedDecoder(ReadOnlySpan<byte> blob);
+    internal delegate List<byte[]> PackedDecoder(ReadOnlySpan<byte> blob);
 }

@@ -87,10 +87,12 @@ public sealed class Database
         ref object stored = ref _main.WritableValueAt(slot);
         ref uint stamp = ref _main.AccessAt(slot);
         // Storing the same object again is an in-place update (an access); anything else is a new value.
-        stamp = !added && ReferenceEquals(stored, value) ? KeyAccess.Touched(stamp, _keyspace) : KeyAccess.NewStamp(_keyspace);
+        bool sameValue = !added && ReferenceEquals(stored, value);
+        stamp = sameValue ? KeyAccess.Touched(stamp, _keyspace) : KeyAccess.NewStamp(_keyspace);
         stored = value;
         if (!added && !keepTtl && _expires.Count > 0) _expires.Remove(key, hash, out _);
         _keyspace.OnKeyModified(this, key);
+        if (!sameValue && value is IRedisValue) _keyspace.OnCollectionStored(this, key);
     }
 
     /// <summary>Replaces the value of an existing key in place, keeping its TTL (for in-place updates).</summary>

@@ -217,6 +217,35 @@ public readonly struct ExtendedFloat
         return true;
     }
 
+    /// <summary>
+    /// <c>(long long)ceill(value * factor)</c> as x86-64 computes it (Redis's blocking timeouts): the
+    /// product rounded to the format, its ceiling, and long.MinValue (the "integer indefinite") when
+    /// that does not fit a long, infinity included.
+    /// </summary>
+    public long CeilingOfProduct(long factor)
+    {
+        if (_infinite) return long.MinValue;
+        if (_mantissa == 0 || factor == 0) return 0;
+        var exact = new BigInteger(_mantissa) * BigInteger.Abs(factor);
+        bool negative = _negative != factor < 0;
+        if (!TryRound(negative, exact, _exponent, out var product)) return negative ? 0 : 1;
+        if (product._infinite) return long.MinValue;
+        BigInteger magnitude;
+        if (product._exponent >= 0)
+        {
+            magnitude = new BigInteger(product._mantissa) << product._exponent;
+        }
+        else
+        {
+            var m = new BigInteger(product._mantissa);
+            magnitude = m >> -product._exponent;
+            // The ceiling rounds a positive fraction up; a negative one goes towards zero.
+            if (!negative && magnitude << -product._exponent != m) magnitude += 1;
+        }
+        var result = negative ? -magnitude : magnitude;
+        return result < long.MinValue || result > long.MaxValue ? long.MinValue : (long)result;
+    }
+
     /// <summary>The sum rounded to the format (long double addition); infinite on overflow.</summary>
     public static ExtendedFloat Add(ExtendedFloat a, ExtendedFloat b)
     {

@@ -52,6 +52,12 @@ public sealed class Keyspace
     /// <summary>Called for every key a write touches (WATCH, client-side caching).</summary>
     public event Action<Database, ReadOnlySpan<byte>>? KeyModified;
 
+    /// <summary>
+    /// Called when a key receives a new collection value (Redis's dbAdd: a push to a missing key,
+    /// RENAME, MOVE, COPY, RESTORE...): clients blocked on the key may now be served.
+    /// </summary>
+    public event Action<Database, ReadOnlySpan<byte>>? CollectionStored;
+
     /// <summary>Called when a key is deleted because it expired (propagates DEL, notifies "expired").</summary>
     public event Action<Database, byte[]>? KeyExpired;
 
@@ -67,6 +73,8 @@ public sealed class Keyspace
     public void UpdateClock() => Now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
     internal void OnKeyModified(Database db, ReadOnlySpan<byte> key) => KeyModified?.Invoke(db, key);
+
+    internal void OnCollectionStored(Database db, ReadOnlySpan<byte> key) => CollectionStored?.Invoke(db, key);
 
     internal void OnKeyExpired(Database db, byte[] key)
     {

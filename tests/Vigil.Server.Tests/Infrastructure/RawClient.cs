@@ -37,6 +37,20 @@ public sealed class RawClient : IDisposable
         return Encoding.Latin1.GetBytes(sb.ToString());
     }
 
+    /// <summary>A command with binary arguments.</summary>
+    public static byte[] Encode(params byte[][] args)
+    {
+        var stream = new MemoryStream();
+        stream.Write(Encoding.ASCII.GetBytes($"*{args.Length}\r\n"));
+        foreach (var arg in args)
+        {
+            stream.Write(Encoding.ASCII.GetBytes($"${arg.Length}\r\n"));
+            stream.Write(arg);
+            stream.Write("\r\n"u8);
+        }
+        return stream.ToArray();
+    }
+
     /// <summary>Sends a command and reads its reply.</summary>
     public RespValue Call(params string[] args)
     {
@@ -55,6 +69,21 @@ public sealed class RawClient : IDisposable
             {
                 _start += consumed;
                 return value!;
+            }
+            Fill();
+        }
+    }
+
+    /// <summary>Reads the next reply and returns its exact bytes.</summary>
+    public string ReadRawReply()
+    {
+        while (true)
+        {
+            if (_end > _start && RespReader.TryRead(_buffer.AsSpan(_start, _end - _start), out _, out int consumed))
+            {
+                string s = Encoding.Latin1.GetString(_buffer, _start, consumed);
+                _start += consumed;
+                return s;
             }
             Fill();
         }

@@ -204,9 +204,6 @@ public sealed class VigilServer : IAsyncDisposable
     {
         _listener.Bind(Config.Bind, Config.Port, Config.TcpBacklog);
         _boundAddresses = Config.Bind;
-        // Until LoadAtStartup has run (it clears this), a client that connects gets -LOADING rather
-        // than an empty dataset: it may connect before the load takes the lock.
-        Loading = true;
         _listener.Start();
         Log.Notice($"Server initialized");
         try

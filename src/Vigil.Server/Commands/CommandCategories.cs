@@ -24,7 +24,7 @@ public static class CommandCategories
     private static readonly (CommandFlags Flag, string Name)[] FlagNames =
     [
         (Write, "write"), (ReadOnly, "readonly"), (DenyOom, "denyoom"), (Admin, "admin"), (CommandFlags.PubSub, "pubsub"), (NoScript, "noscript"),
-        (Blocking, "blocking"), (Loading, "loading"), (Stale, "stale"), (SkipMonitor, "skip_monitor"), (SkipSlowlog, "skip_slowlog"),
+        (CommandFlags.Blocking, "blocking"), (Loading, "loading"), (Stale, "stale"), (SkipMonitor, "skip_monitor"), (SkipSlowlog, "skip_slowlog"),
         (Fast, "fast"), (NoAuth, "no_auth"), (NoMandatoryKeys, "no_mandatory_keys"), (NoMulti, "no_multi"), (AllowBusy, "allow_busy"),
     ];
 
@@ -61,7 +61,7 @@ public static class CommandCategories
             if (command.Has(CommandFlags.PubSub)) set.Add("pubsub");
             if (command.Has(Fast)) set.Add("fast");
             else set.Add("slow");
-            if (command.Has(Blocking)) set.Add("blocking");
+            if (command.Has(CommandFlags.Blocking)) set.Add("blocking");
             if (Dangerous.Contains(command.Name) && command.Parent == null) set.Add("dangerous");
         }
         var ordered = new List<string>(set.Count);

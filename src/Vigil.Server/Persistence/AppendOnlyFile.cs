@@ -120,6 +120,8 @@ public sealed class AppendOnlyFile
         return true;
     }
 
+    internal bool HasFilesToLoad() => File.Exists(ManifestPath) || File.Exists(Path.Combine(Config.Dir, Config.AppendFilename));
+
     private AofManifest ReadManifest()
     {
         if (!File.Exists(ManifestPath)) return new AofManifest();

@@ -283,37 +283,40 @@ public sealed class PersistenceService
 
     /// <summary>
     /// loadDataFromDisk: the AOF when appendonly is on (even if a dump.rdb exists, as Redis), else
-    /// the RDB file; then opens the AOF for appending. Clients may connect meanwhile and get -LOADING.
+    /// the RDB file; then opens the AOF for appending. Call under the keyspace lock, held once: a long
+    /// load lets go of it now and then, and clients that come in meanwhile get -LOADING.
     /// </summary>
     public void LoadAtStartup()
     {
-        lock (_server.Sync)
+        var watch = Stopwatch.StartNew();
+        try
         {
-            var watch = Stopwatch.StartNew();
-            try
+            if (Config.AppendOnly)
             {
-                if (Config.AppendOnly)
-                {
-                    if (Aof.LoadAtStartup()) _server.Log.Notice($"DB loaded from append only file: {watch.Elapsed.TotalSeconds:F3} seconds");
-                }
-                else if (File.Exists(Config.RdbPath))
-                {
-                    StartLoading(new FileInfo(Config.RdbPath).Length);
-                    var result = LoadRdb(Config.RdbPath, aofBase: false);
-                    LoadedReplicationInfo = result.Replication;
-                    _server.Log.Notice($"Done loading RDB, keys loaded: {result.Keys}, keys expired: {result.ExpiredSkipped}.");
-                    _server.Log.Notice($"DB loaded from disk: {watch.Elapsed.TotalSeconds:F3} seconds");
-                }
+                if (Aof.LoadAtStartup()) _server.Log.Notice($"DB loaded from append only file: {watch.Elapsed.TotalSeconds:F3} seconds");
             }
-            finally
+            else if (File.Exists(Config.RdbPath))
             {
-                _server.Loading = false;
+                StartLoading(new FileInfo(Config.RdbPath).Length);
+                var result = LoadRdb(Config.RdbPath, aofBase: false);
+                LoadedReplicationInfo = result.Replication;
+                _server.Log.Notice($"Done loading RDB, keys loaded: {result.Keys}, keys expired: {result.ExpiredSkipped}.");
+                _server.Log.Notice($"DB loaded from disk: {watch.Elapsed.TotalSeconds:F3} seconds");
             }
-            _server.Dirty = 0;
-            if (Config.AppendOnly) Aof.OpenAtStartup();
-            StartedUp = true;
         }
+        finally
+        {
+            _server.Loading = false;
+        }
+        _server.Dirty = 0;
+        if (Config.AppendOnly) Aof.OpenAtStartup();
+        StartedUp = true;
     }
+
+    /// <summary>True when <see cref="LoadAtStartup"/> will find a file to load (an AOF when appendonly is on, else the dump).</summary>
+    public bool HasDataToLoad() => Config.AppendOnly
+        ? Aof.HasFilesToLoad()
+        : File.Exists(Config.RdbPath);
 
     /// <summary>Loads an RDB file (a dump, or an AOF base) into the keyspace. Under the keyspace lock, yielding it now and then.</summary>
     internal RdbFile.LoadResult LoadRdb(string path, bool aofBase)

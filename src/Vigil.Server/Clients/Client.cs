@@ -27,6 +27,12 @@ public sealed class Client
 
     public string LocalAddress { get; }
 
+    /// <summary>Connected from a loopback address (enable-debug-command local, protected configs).</summary>
+    public bool IsLocal { get; init; }
+
+    /// <summary>The socket's file descriptor, as CLIENT LIST's fd= (-1 for clients without one).</summary>
+    public int Fd { get; init; } = -1;
+
     public long CreatedMs { get; }
 
     public long LastInteractionMs { get; set; }
@@ -72,6 +78,9 @@ public sealed class Client
 
     /// <summary>Bytes read but not yet parsed (CLIENT LIST qbuf=).</summary>
     public int QueryBufferLength { get; set; }
+
+    /// <summary>Room left in the receive buffer (CLIENT LIST qbuf-free=).</summary>
+    public int QueryBufferFree { get; set; }
 
     /// <summary>Asks the transport to send <see cref="Output"/>; set by the transport.</summary>
     public Action<Client>? FlushRequested { get; set; }

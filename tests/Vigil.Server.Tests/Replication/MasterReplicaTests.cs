@@ -234,4 +234,18 @@ public class MasterReplicaTests
         master.WaitUntilCaughtUp(replica);
         Assert.Equal(master.Contents(), replica.Contents());
     }
+
+    [Theory]
+    [InlineData("swapdb")]
+    [InlineData("on-empty-db")]
+    public void StreamedRdb_LoadedStraightFromTheSocket_StopsAtItsEndMark(string mode)
+    {
+        using var master = ReplicationNode.Master();
+        Write(master, 0, 200);
+        using var replica = ReplicationNode.ReplicaOf(master, c => c.ReplDisklessLoad = mode);
+        master.WaitForOnlineReplicas(1);
+        Write(master, 200, 10);
+        master.WaitUntilCaughtUp(replica);
+        Assert.Equal(master.Contents(), replica.Contents());
+    }
 }

@@ -9,6 +9,7 @@ internal static class BuiltinCommands
         StringCommands.Register(server);
         HashCommands.Register(server);
         SetCommands.Register(server);
+        SortedSetCommands.Register(server);
         KeyCommands.Register(server);
         ListCommands.Register(server);
         DumpRestoreCommands.Register(server);

@@ -9,6 +9,8 @@ public static class CommandFamilies
     [
         new StringFamily(),
         new KeyFamily(),
+        new HashFamily(),
+        new SetFamily(),
         new TransactionFamily(),
         new ErrorFamily(),
     ];

@@ -4,9 +4,9 @@ using Vigil.Protocol;
 namespace Vigil.Integration.Tests.Persistence;
 
 /// <summary>
-/// DUMP payloads and RDB files of hashes and sets move between Redis 7.0 and Vigil in both
-/// directions, in every encoding. Redis checks Vigil's listpacks and intsets deeply
-/// (sanitize-dump-payload yes).
+/// DUMP payloads of hashes and sets move between Redis 7.0 and Vigil in both directions, in every
+/// encoding. Redis checks Vigil's listpacks and intsets deeply (sanitize-dump-payload yes). RDB
+/// files of them: DataFileInteropTests.
 /// </summary>
 public class CollectionDumpInteropTests
 {
@@ -81,66 +81,5 @@ public class CollectionDumpInteropTests
             }
         }
         Assert.Equal("intset", v.Call("OBJECT", "ENCODING", "wide").Text);
-    }
-
-    /// <summary>Hashes and sets in every encoding, and the text of each with its OBJECT ENCODING.</summary>
-    private static readonly string[][] Collections =
-    [
-        ["HSET", "hash:listpack", "a", "1", "n", "-40000", "big", "9223372036854775807", "", "empty"],
-        ["HSET", "hash:table", "f", new string('v', 100), "g", "2"],
-        ["SADD", "set:intset", "1", "-70000", "3000000000"],
-        ["SADD", "set:table", "a", "", "01", "7"],
-        ["SADD", "set:wideints", .. Enumerable.Range(0, 600).Select(i => (i * 37).ToString())],
-    ];
-
-    private static string Describe(RespConnection c, string key)
-    {
-        var reply = c.Call(key.StartsWith("hash") ? "HGETALL" : "SMEMBERS", key);
-        string members = key.StartsWith("hash") ? Sorted(reply) : SortedMembers(reply);
-        return $"{c.Call("OBJECT", "ENCODING", key).Text} {members}";
-    }
-
-    /// <summary>
-    /// Starts a server on the RDB file another one saved, and waits until all its keys are in (a
-    /// client may be served before the load starts: Vigil listens first).
-    /// </summary>
-    private static ServerProcess StartOn(bool redis, string savedDir, string dir)
-    {
-        File.Copy(Path.Combine(savedDir, "dump.rdb"), Path.Combine(dir, "dump.rdb"));
-        var process = ServerProcess.StartAt(redis, "127.0.0.1", FreePort.Next(), dir);
-        using var c = new RespConnection(process.Port);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (c.Call("DBSIZE").Integer != Collections.Length && DateTime.UtcNow < deadline) Thread.Sleep(50);
-        return process;
-    }
-
-    [Fact]
-    public void RdbFiles_OfHashesAndSets_LoadInEitherServer()
-    {
-        string fromRedis = Directory.CreateTempSubdirectory("vigil-it-").FullName;
-        string fromVigil = Directory.CreateTempSubdirectory("vigil-it-").FullName;
-        try
-        {
-            var expected = new Dictionary<string, string>();
-            using (var redis = ServerProcess.StartRedis())
-            {
-                using var r = new RespConnection(redis.Port);
-                foreach (var command in Collections) r.Call(command);
-                foreach (var command in Collections) expected[command[1]] = Describe(r, command[1]);
-                Assert.Equal("+OK", r.Call("SAVE").ToString());
-                using var vigil = StartOn(redis: false, redis.Dir, fromRedis);
-                using var v = new RespConnection(vigil.Port);
-                foreach (var (key, description) in expected) Assert.Equal(description, Describe(v, key));
-                Assert.Equal("+OK", v.Call("SAVE").ToString());
-            }
-            using var back = StartOn(redis: true, fromRedis, fromVigil);
-            using var b = new RespConnection(back.Port);
-            foreach (var (key, description) in expected) Assert.Equal(description, Describe(b, key));
-        }
-        finally
-        {
-            Directory.Delete(fromRedis, recursive: true);
-            Directory.Delete(fromVigil, recursive: true);
-        }
     }
 }

@@ -182,6 +182,19 @@ public class BlockingListTests
     }
 
     [Fact]
+    public void HalfCloseRightAfterBeingServed_StillGetsEveryReplyOwed()
+    {
+        using var server = new TestServer();
+        using var waiter = server.Connect();
+        using var pusher = server.Connect();
+        waiter.SendRaw([.. RawClient.Encode("BLPOP", "q", "0"), .. RawClient.Encode("PING")]);
+        server.WaitForBlocked(1);
+        pusher.Call("RPUSH", "q", "x");
+        waiter.ShutdownSend();
+        Assert.Equal("*2\r\n$1\r\nq\r\n$1\r\nx\r\n+PONG\r\n", waiter.ReadToEnd());
+    }
+
+    [Fact]
     public void PipelinedQuitAfterABlockingOne_ClosesOnceServed()
     {
         using var server = new TestServer();
@@ -314,5 +327,19 @@ public class BlockingListTests
         waiter.Block(server, 1, "BLPOP", "k", "0");
         master.Call("RPUSH", "k", "from-master");
         Assert.Equal("*[$k, $from-master]", waiter.Read().ToString());
+    }
+
+    [Fact]
+    public void BecomingAReplica_UnblocksWithAnError_AndClosesTheBlockedClients()
+    {
+        using var master = new TestServer();
+        using var server = new TestServer();
+        using var waiter = server.Connect();
+        using var admin = server.Connect();
+        waiter.Block(server, 1, "BLPOP", "k", "0");
+        Assert.Equal("+OK", admin.CallText("REPLICAOF", "127.0.0.1", master.Port.ToString()));
+        Assert.Equal("-UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)", waiter.Read().ToString());
+        Assert.True(waiter.IsClosedByServer());
+        server.WaitForBlocked(0);
     }
 }

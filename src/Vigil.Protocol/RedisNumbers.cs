@@ -94,21 +94,46 @@ public static class RedisNumbers
         return written;
     }
 
+    /// <summary>Bytes enough for any <see cref="FormatDouble(double, Span{byte})"/> result.</summary>
+    public const int MaxDoubleChars = 32;
+
     /// <summary>C's "%.17g", which Redis uses for double replies: "inf", "-inf", "nan", exponents as e+20.</summary>
     public static string FormatDouble(double value)
     {
-        if (double.IsPositiveInfinity(value)) return "inf";
-        if (double.IsNegativeInfinity(value)) return "-inf";
-        if (double.IsNaN(value)) return "nan";
-        string s = value.ToString("G17", CultureInfo.InvariantCulture);
-        int e = s.IndexOf('E');
-        if (e < 0) return s;
-        // .NET writes E+20 / E-05; C writes e+20 / e-05 (at least two exponent digits).
-        string mantissa = s[..e];
-        char sign = s[e + 1];
-        string digits = s[(e + 2)..].TrimStart('0');
-        if (digits.Length < 2) digits = digits.PadLeft(2, '0');
-        return mantissa + "e" + sign + digits;
+        Span<byte> buffer = stackalloc byte[MaxDoubleChars];
+        return System.Text.Encoding.ASCII.GetString(buffer[..FormatDouble(value, buffer)]);
+    }
+
+    /// <summary>"%.17g" into <paramref name="destination"/> (at least <see cref="MaxDoubleChars"/> bytes); returns the length.</summary>
+    public static int FormatDouble(double value, Span<byte> destination)
+    {
+        if (double.IsPositiveInfinity(value)) return Copy("inf"u8, destination);
+        if (double.IsNegativeInfinity(value)) return Copy("-inf"u8, destination);
+        if (double.IsNaN(value)) return Copy("nan"u8, destination);
+        // .NET's G17 switches to exponents exactly where %g does; C writes the exponent as e+20 or
+        // e-05 (lower case, at least two digits).
+        value.TryFormat(destination, out int written, "G17", CultureInfo.InvariantCulture);
+        int e = destination[..written].IndexOf((byte)'E');
+        if (e < 0) return written;
+        destination[e] = (byte)'e';
+        int digits = e + 2;
+        int firstNonZero = digits;
+        while (firstNonZero < written - 1 && destination[firstNonZero] == '0') firstNonZero++;
+        int kept = written - firstNonZero;
+        if (kept < 2)
+        {
+            destination[digits] = (byte)'0';
+            destination[digits + 1] = destination[firstNonZero];
+            return digits + 2;
+        }
+        destination[firstNonZero..written].CopyTo(destination[digits..]);
+        return digits + kept;
+    }
+
+    private static int Copy(ReadOnlySpan<byte> text, Span<byte> destination)
+    {
+        text.CopyTo(destination);
+        return text.Length;
     }
 
     /// <summary>

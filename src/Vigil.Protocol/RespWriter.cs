@@ -185,9 +185,16 @@ public sealed class RespWriter : IBufferWriter<byte>, IDisposable
     /// <summary>A double: <c>,1.5</c> in RESP3, a bulk string in RESP2, both in "%.17g".</summary>
     public void WriteDouble(double value)
     {
-        string text = RedisNumbers.FormatDouble(value);
-        if (Version == RespVersion.Resp3) WriteLine((byte)',', text);
-        else WriteBulkString(text);
+        Span<byte> text = stackalloc byte[RedisNumbers.MaxDoubleChars];
+        int n = RedisNumbers.FormatDouble(value, text);
+        if (Version == RespVersion.Resp3)
+        {
+            Ensure(n + 3);
+            _buffer[_length++] = (byte)',';
+            WriteRaw(text[..n]);
+            WriteCrlf();
+        }
+        else WriteBulkString(text[..n]);
     }
 
     public void WriteBoolean(bool value)

@@ -11,7 +11,7 @@ public sealed class InfoSections
 {
     /// <summary>Redis 7.0's order of INFO sections; a section not listed here prints after these.</summary>
     private static readonly string[] Order =
-        ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "commandstats", "errorstats", "cluster", "keyspace"];
+        ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "commandstats", "errorstats", "latencystats", "cluster", "keyspace"];
 
     private readonly List<Section> _sections = new();
 
@@ -31,6 +31,10 @@ public sealed class InfoSections
     }
 
     public Section? Find(string name) => _sections.Find(s => s.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The "# Name" header of a section, as Redis spells it ("CPU", "Commandstats").</summary>
+    public static string Header(string name) =>
+        name == "cpu" ? "CPU" : name.Length == 0 ? name : char.ToUpperInvariant(name[0]) + name[1..];
 
     private static int Rank(string name)
     {

@@ -36,7 +36,7 @@ public sealed class SlowLog
                 break;
             }
             var arg = ctx.Arg(i);
-            args[i] = arg.Length > 128
+            args[i] = ctx.IsRedacted(i) ? "(redacted)" : arg.Length > 128
                 ? Encoding.Latin1.GetString(arg[..128]) + $"... ({arg.Length - 128} more bytes)"
                 : Encoding.Latin1.GetString(arg);
         }

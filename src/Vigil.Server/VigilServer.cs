@@ -34,13 +34,19 @@ public sealed class VigilServer : IAsyncDisposable
         Commands = new CommandTable();
         Executor = new CommandExecutor(this);
         SlowLog = new SlowLog(this);
+        LatencyMonitor = new LatencyMonitor(this);
+        Memory = new MemoryAccounting(this);
         Persistence = new Persistence.PersistenceService(this);
         _listener = new Listener(this);
         RunId = Convert.ToHexString(RandomNumberGenerator.GetBytes(20)).ToLowerInvariant();
         StartTimeMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         Blocking = new BlockingManager(this);
         BuiltinCommands.Register(this);
+        RenameCommands();
         AddCronJob(new ActiveExpiry(this).RunCycle);
+        AddCronJob(new ClientTimeouts(this).Check);
+        ServerInfoSections.Register(this);
+        RegisterConfigAppliers();
     }
 
     /// <summary>The keyspace lock: every command, and every change to client state, runs under it.</summary>
@@ -62,6 +68,11 @@ public sealed class VigilServer : IAsyncDisposable
 
     public SlowLog SlowLog { get; }
 
+    public LatencyMonitor LatencyMonitor { get; }
+
+    /// <summary>used_memory and its parts (INFO memory, MEMORY).</summary>
+    public MemoryAccounting Memory { get; }
+
     /// <summary>Clients blocked on keys (BLPOP, BLMOVE, BZPOPMIN...) and the serving of them.</summary>
     public BlockingManager Blocking { get; }
 
@@ -70,10 +81,22 @@ public sealed class VigilServer : IAsyncDisposable
     /// <summary>What INFO prints: each feature adds its own section.</summary>
     public InfoSections Info { get; } = new();
 
+    /// <summary>What CONFIG SET does after changing a directive: each feature adds its own.</summary>
+    public ConfigAppliers ConfigAppliers { get; } = new();
+
+    /// <summary>Samples of operations and traffic per second (INFO instantaneous_*).</summary>
+    public InstantaneousMetrics Metrics { get; } = new();
+
     /// <summary>40 hex characters, new at every start (INFO run_id).</summary>
     public string RunId { get; }
 
     public long StartTimeMs { get; }
+
+    /// <summary>DEBUG SET-ACTIVE-EXPIRE: whether the cron deletes expired keys it samples.</summary>
+    public bool ActiveExpireEnabled { get; set; } = true;
+
+    /// <summary>DEBUG PAUSE-CRON: the cron's jobs are suspended.</summary>
+    public bool CronPaused { get; set; }
 
     /// <summary>Changes to the dataset since the last save (server.dirty).</summary>
     public long Dirty { get; set; }
@@ -111,8 +134,67 @@ public sealed class VigilServer : IAsyncDisposable
     /// </summary>
     public event Action<ShutdownRequest>? ShuttingDown;
 
+    /// <summary>Called under the lock after FLUSHALL emptied every database (Redis then saves when it has save points).</summary>
+    public event Action? FlushedAll;
+
+    internal void OnFlushedAll() => FlushedAll?.Invoke();
+
     /// <summary>Runs <paramref name="job"/> under the lock on every tick of the server cron (hz times a second).</summary>
     public void AddCronJob(Action job) => _cronJobs.Add(job);
+
+    /// <summary>rename-command lines of the config file, applied once every command is registered.</summary>
+    private void RenameCommands()
+    {
+        foreach (var (name, newName) in Config.RenamedCommands)
+        {
+            if (!Commands.Rename(name, newName)) throw new ConfigException(newName.Length > 0 && Commands.Find(name) != null
+                ? "Target command name already exists"
+                : "No such command in rename-command");
+        }
+    }
+
+    /// <summary>The side effects of CONFIG SET for the directives the server itself owns.</summary>
+    private void RegisterConfigAppliers()
+    {
+        string? Rebind()
+        {
+            // Where the node listens now: the real port, also when it was configured as 0.
+            int boundPort = Port;
+            try
+            {
+                _listener.Rebind(Config.Bind, Config.Port, _boundAddresses, boundPort, Config.TcpBacklog);
+            }
+            catch (IOException e)
+            {
+                Log.Warning(e.Message);
+                return Config.Port != boundPort ? "Unable to listen on this port. Check server logs." : "Failed to bind to specified addresses.";
+            }
+            _boundAddresses = Config.Bind;
+            return null;
+        }
+        ConfigAppliers.Add("port", Rebind);
+        ConfigAppliers.Add("bind", Rebind);
+        ConfigAppliers.Add("loglevel", () =>
+        {
+            Log.MinimumLevel = ServerLog.Parse(Config.LogLevel);
+            return null;
+        });
+        ApplyEvictionSettings();
+        ConfigAppliers.Add("maxmemory-policy", ApplyEvictionSettings);
+        ConfigAppliers.Add("lfu-log-factor", ApplyEvictionSettings);
+        ConfigAppliers.Add("lfu-decay-time", ApplyEvictionSettings);
+    }
+
+    /// <summary>The keyspace keeps LFU counters or LRU clocks in its access stamps according to maxmemory-policy.</summary>
+    private string? ApplyEvictionSettings()
+    {
+        Keyspace.LfuEnabled = Config.LfuPolicy;
+        Keyspace.LfuLogFactor = Config.LfuLogFactor;
+        Keyspace.LfuDecayTime = Config.LfuDecayTime;
+        return null;
+    }
+
+    private string[] _boundAddresses = [];
 
     /// <summary>
     /// Listens, loads the dataset from disk (clients that connect meanwhile get -LOADING), then
@@ -121,6 +203,7 @@ public sealed class VigilServer : IAsyncDisposable
     public void Start()
     {
         _listener.Bind(Config.Bind, Config.Port, Config.TcpBacklog);
+        _boundAddresses = Config.Bind;
         _listener.Start();
         Log.Notice($"Server initialized");
         try
@@ -152,7 +235,13 @@ public sealed class VigilServer : IAsyncDisposable
         lock (Sync)
         {
             Stats.TotalConnectionsReceived++;
-            client = new Client(Clients.NextId(), FormatEndpoint(remote), FormatEndpoint(local), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            client = new Client(Clients.NextId(), FormatEndpoint(remote), FormatEndpoint(local), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())
+            {
+                // As Redis: a client starts authenticated when the default user needs no password.
+                Authenticated = !AuthRequired,
+                IsLocal = IPAddress.IsLoopback(remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address),
+                Fd = (int)socket.Handle,
+            };
             if (Clients.Count >= Config.MaxClients) refusal = "-ERR max number of clients reached\r\n";
             else if (IsRefusedByProtectedMode(remote.Address)) refusal = ProtectedModeMessage;
             if (refusal == null) Clients.Add(client);
@@ -214,7 +303,9 @@ public sealed class VigilServer : IAsyncDisposable
             lock (Sync)
             {
                 if (_stopping) return;
+                if (CronPaused) continue;
                 Keyspace.UpdateClock();
+                Metrics.Sample(this);
                 foreach (var job in _cronJobs) job();
             }
         }
@@ -235,8 +326,8 @@ public sealed class VigilServer : IAsyncDisposable
             if (request.Refusal != null && !request.Force) return request.Refusal;
             _stopping = true;
             foreach (var client in Clients.Snapshot()) client.Kill();
+            _listener.Dispose();
         }
-        _listener.Dispose();
         Log.Warning("Redis is now ready to exit, bye bye...");
         _stopped.TrySetResult();
         return null;
@@ -258,6 +349,21 @@ public sealed class ShutdownRequest
     /// <summary>FORCE: exit even when the final save fails.</summary>
     public bool Force { get; init; }
 
+    /// <summary>NOW: do not wait for lagging replicas.</summary>
+    public bool Now { get; init; }
+
     /// <summary>Set by a hook that cannot prepare (the final save failed): the error SHUTDOWN replies.</summary>
     public string? Refusal { get; set; }
+
+    /// <summary>A signal's request, from shutdown-on-sigterm / shutdown-on-sigint ("default", or some of save, nosave, now, force).</summary>
+    public static ShutdownRequest FromSignalFlags(string flags)
+    {
+        var words = flags.Split(' ');
+        return new ShutdownRequest
+        {
+            Save = words.Contains("save") ? true : words.Contains("nosave") ? false : null,
+            Now = words.Contains("now"),
+            Force = words.Contains("force"),
+        };
+    }
 }

@@ -10,6 +10,15 @@ internal static class ServerHost
     public static string VersionLine =>
         $"Vigil server v={ServerInfo.RedisVersion} sha=00000000:0 malloc=dotnet bits=64 build=vigil-{ServerInfo.VigilVersion}";
 
+    /// <summary>A signal asks for a shutdown with the flags its directive gives; a failed one leaves the node up, as Redis.</summary>
+    private static void SignalShutdown(VigilServer server, string flags)
+    {
+        if (server.Shutdown(ShutdownRequest.FromSignalFlags(flags)) != null)
+        {
+            server.Log.Warning("SIGTERM received but errors trying to shut down the server, check the logs for more information");
+        }
+    }
+
     public static int Run(string[] args)
     {
         if (args.Length >= 1 && args[0] is "-v" or "--version")
@@ -50,7 +59,16 @@ internal static class ServerHost
             ? "Warning: no config file specified, using the default config. In order to specify a config file use vigil server /path/to/redis.conf"
             : "Configuration loaded");
 
-        var server = new VigilServer(config, log);
+        VigilServer server;
+        try
+        {
+            server = new VigilServer(config, log);
+        }
+        catch (ConfigException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 1;
+        }
         try
         {
             server.Start();
@@ -71,13 +89,13 @@ internal static class ServerHost
         {
             c.Cancel = true;
             log.Warning("Received SIGTERM scheduling shutdown...");
-            server.Shutdown();
+            SignalShutdown(server, config.ShutdownOnSigterm);
         });
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c =>
         {
             c.Cancel = true;
             log.Warning("Received SIGINT scheduling shutdown...");
-            server.Shutdown();
+            SignalShutdown(server, config.ShutdownOnSigint);
         });
         server.Stopped.GetAwaiter().GetResult();
         if (config.PidFile.Length > 0) File.Delete(config.PidFile);

@@ -27,6 +27,12 @@ public sealed class Client
 
     public string LocalAddress { get; }
 
+    /// <summary>Connected from a loopback address (enable-debug-command local, protected configs).</summary>
+    public bool IsLocal { get; init; }
+
+    /// <summary>The socket's file descriptor, as CLIENT LIST's fd= (-1 for clients without one).</summary>
+    public int Fd { get; init; } = -1;
+
     public long CreatedMs { get; }
 
     public long LastInteractionMs { get; set; }
@@ -70,8 +76,14 @@ public sealed class Client
     /// <summary>The last command run, for CLIENT LIST's cmd= field.</summary>
     public string LastCommandName { get; set; } = "NULL";
 
+    /// <summary>The replication offset just after this client's last write reached the stream (woff: what WAIT waits for).</summary>
+    public long ReplicationOffset { get; set; }
+
     /// <summary>Bytes read but not yet parsed (CLIENT LIST qbuf=).</summary>
     public int QueryBufferLength { get; set; }
+
+    /// <summary>Room left in the receive buffer (CLIENT LIST qbuf-free=).</summary>
+    public int QueryBufferFree { get; set; }
 
     /// <summary>Asks the transport to send <see cref="Output"/>; set by the transport.</summary>
     public Action<Client>? FlushRequested { get; set; }

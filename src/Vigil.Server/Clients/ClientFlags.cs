@@ -27,6 +27,8 @@ public enum ClientFlags
     ReadOnly = 1 << 10,
     /// <summary>Subscribed to at least one channel or pattern.</summary>
     PubSub = 1 << 11,
+    /// <summary>CLIENT NO-TOUCH on: its commands leave the keys' access time and frequency alone.</summary>
+    NoTouch = 1 << 12,
 }
 
 public enum ReplyMode

@@ -31,6 +31,9 @@ public sealed class CommandContext
 
     public Database Db => Server.Keyspace[Client.DbIndex];
 
+    /// <summary>True while a command of this client runs (its arguments are valid only then).</summary>
+    public bool Executing { get; internal set; }
+
     /// <summary>Number of arguments, the command name included.</summary>
     public int ArgCount { get; private set; }
 
@@ -40,13 +43,27 @@ public sealed class CommandContext
     /// <summary>When a handler sets this, the executed command is not propagated as is (it propagated its own form).</summary>
     public bool SuppressPropagation { get; set; }
 
+    /// <summary>Propagate the command even though the dataset did not change (forceCommandPropagation: FLUSHDB of an empty database).</summary>
+    public bool ForcePropagation { get; set; }
+
     internal void SetArgs(byte[] buffer, ArgRange[] ranges, int first, int count)
     {
         _buffer = buffer;
         _ranges = ranges;
         _first = first;
         ArgCount = count;
+        _redacted = 0;
     }
+
+    private ulong _redacted;
+
+    /// <summary>Hides a secret argument (a password) from SLOWLOG and MONITOR, as redactClientCommandArgument.</summary>
+    public void RedactArg(int index)
+    {
+        if (index < 64) _redacted |= 1UL << index;
+    }
+
+    public bool IsRedacted(int index) => index < 64 && (_redacted & (1UL << index)) != 0;
 
     /// <summary>The arguments of the running command, copied (for MULTI queues, propagation, MONITOR).</summary>
     public byte[][] CopyArgs()

@@ -36,7 +36,10 @@ public sealed class CommandExecutor
         if (client.ReplyMode == ReplyMode.SkipNext) client.ReplyMode = ReplyMode.Skip;
         int replyStart = client.Output.Length;
 
+        ctx.Executing = true;
         var command = Resolve(ctx);
+        // CLIENT LIST's cmd= names the command being run, as c->lastcmd, set at lookup.
+        client.LastCommandName = command?.FullName ?? "NULL";
         if (command != null && Admit(ctx, command))
         {
             if (client.HasFlag(ClientFlags.Multi) && !IsTransactionControl(command))
@@ -45,11 +48,15 @@ public sealed class CommandExecutor
             }
             else
             {
+                // CLIENT NO-TOUCH: lookups leave access stamps alone, except for TOUCH itself.
+                _server.Keyspace.NoTouch = client.HasFlag(ClientFlags.NoTouch) && command.Name != "touch";
                 Call(ctx, command);
                 // Clients blocked on keys this command (or transaction) filled are served now.
                 _server.Blocking.HandleReadyKeys();
+                _server.Keyspace.NoTouch = false;
             }
         }
+        ctx.Executing = false;
 
         // A blocked command replies when it is served; CLIENT REPLY applies to that reply then.
         if (!client.HasFlag(ClientFlags.Blocked)) ApplyReplyMode(client, replyStart);
@@ -97,6 +104,7 @@ public sealed class CommandExecutor
     {
         ctx.Command = command;
         ctx.SuppressPropagation = false;
+        ctx.ForcePropagation = false;
         ctx.PropagateAs = null;
         ctx.PropagateMany?.Clear();
         long dirtyBefore = _server.Dirty;
@@ -107,7 +115,6 @@ public sealed class CommandExecutor
         _server.Keyspace.InWriteCommand = wasWriting;
         long micros = (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds;
 
-        ctx.Client.LastCommandName = command.FullName;
         if (!command.Has(CommandFlags.SkipMonitor) && !command.Has(CommandFlags.Admin)) Monitor?.Invoke(ctx);
         // A command that blocked is accounted for when it is served or times out (updateStatsOnUnblock).
         if (ctx.Client.HasFlag(ClientFlags.Blocked)) return;
@@ -122,10 +129,12 @@ public sealed class CommandExecutor
     {
         command.Calls++;
         command.Microseconds += micros;
+        if (_server.Config.LatencyTracking) (command.Latency ??= new LatencyHistogram()).Record(micros * 1000);
+        _server.LatencyMonitor.AddSampleIfNeeded(command.Has(CommandFlags.Fast) ? "fast-command" : "command", micros / 1000);
         if (ctx.Failed) command.FailedCalls++;
         _server.Stats.TotalCommandsProcessed++;
         _server.SlowLog.Record(ctx, micros);
-        if (_server.Dirty != dirtyBefore && !ctx.SuppressPropagation && Propagate != null)
+        if ((_server.Dirty != dirtyBefore || ctx.ForcePropagation) && !ctx.SuppressPropagation && Propagate != null)
         {
             if (ctx.PropagateMany is { Count: > 0 } commands) PropagateEach(ctx, commands, Propagate);
             else Propagate(ctx);
@@ -179,7 +188,7 @@ public sealed class CommandExecutor
     {
         var table = _server.Commands;
         var command = table.Find(ctx.Arg(0));
-        if (command?.Subcommands != null && ctx.ArgCount >= 2)
+        if (command is { Subcommands: not null, DispatchesItself: false } && ctx.ArgCount >= 2)
         {
             var sub = CommandTable.Find(ctx.Arg(1), command.SubcommandLookup);
             if (sub == null)
@@ -205,6 +214,12 @@ public sealed class CommandExecutor
         if (!command.AcceptsArgCount(ctx.ArgCount))
         {
             Reject(ctx, $"ERR wrong number of arguments for '{command.FullName}' command", command);
+            return false;
+        }
+        if (command.Has(CommandFlags.Protected) && !ConfigCommand.AllowsProtected(config.EnableDebugCommand, ctx))
+        {
+            Reject(ctx, "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, " +
+                "otherwise you need to set this option in the configuration file, and then restart the server.", command);
             return false;
         }
         if (!client.Authenticated && _server.AuthRequired && !command.Has(CommandFlags.NoAuth))

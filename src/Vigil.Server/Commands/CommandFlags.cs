@@ -24,4 +24,6 @@ public enum CommandFlags
     NoMandatoryKeys = 1 << 16,
     /// <summary>Allowed in RESP2 subscriber mode.</summary>
     AllowedInPubSubContext = 1 << 17,
+    /// <summary>Refused unless enable-debug-command allows it (DEBUG).</summary>
+    Protected = 1 << 18,
 }

@@ -67,6 +67,8 @@ internal static class ConnectionCommands
             ctx.SyntaxError();
             return;
         }
+        // The credentials never show in SLOWLOG or MONITOR.
+        for (int i = 1; i < ctx.ArgCount; i++) ctx.RedactArg(i);
         if (ctx.ArgCount == 2 && !ctx.Server.AuthRequired)
         {
             ctx.Error("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?");
@@ -121,6 +123,8 @@ internal static class ConnectionCommands
             bool more = i + 1 < ctx.ArgCount;
             if (ctx.ArgIs(i, "auth"u8) && i + 2 < ctx.ArgCount)
             {
+                ctx.RedactArg(i + 1);
+                ctx.RedactArg(i + 2);
                 if (!TryAuthenticate(ctx, ctx.ArgString(i + 1), ctx.Arg(i + 2)))
                 {
                     ctx.Error("WRONGPASS invalid username-password pair or user is disabled.");

@@ -43,12 +43,7 @@ internal static class ObjectCommand
         obj.AddSubcommand("idletime", 3, ReadOnly, IdleTime, 2, 2, 1);
         obj.AddSubcommand("freq", 3, ReadOnly, Freq, 2, 2, 1);
         obj.AddSubcommand("help", 2, Loading | Stale, Help);
-        server.Keyspace.LfuEnabled = MaxMemoryPolicy(server.Config).Contains("lfu", StringComparison.Ordinal);
     }
-
-    /// <summary>maxmemory-policy as configured ("noeviction" unless set).</summary>
-    private static string MaxMemoryPolicy(Configuration.ServerConfig config) =>
-        config.Extra.TryGetValue("maxmemory-policy", out var policy) ? policy.ToLowerInvariant() : "noeviction";
 
     private static object? Lookup(CommandContext ctx)
     {
@@ -85,8 +80,8 @@ internal static class ObjectCommand
         if (value is not byte[] bytes || bytes.Length > 20 || !RedisNumbers.TryParseInt64(bytes, out long n) || n < 0 || n >= SharedIntegers ||
             !StringEncodingMarks.IsPlainInteger(bytes)) return false;
         var config = ctx.Server.Config;
-        bool maxMemorySet = config.Extra.TryGetValue("maxmemory", out var maxMemory) && maxMemory != "0";
-        string policy = MaxMemoryPolicy(config);
+        bool maxMemorySet = config.MaxMemory != 0;
+        string policy = config.MaxMemoryPolicy;
         return !maxMemorySet || !(policy.Contains("lru", StringComparison.Ordinal) || policy.Contains("lfu", StringComparison.Ordinal));
     }
 

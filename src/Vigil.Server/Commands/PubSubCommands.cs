@@ -44,7 +44,7 @@ internal static class PubSubCommands
         t.Add("spublish", 3, CommandFlags.PubSub | Loading | Stale | Fast, 1, 1, 1, ctx => Publish(hub, ctx, shard: true), Group);
 
         var pubsub = t.AddContainer("pubsub", -2, None, Group);
-        pubsub.AddSubcommand("help", 2, Loading | Stale, Help);
+        pubsub.AddSubcommand("help", 2, Loading | Stale, ctx => Help.Write(ctx, PubSubHelp));
         pubsub.AddSubcommand("channels", -2, CommandFlags.PubSub | Loading | Stale, ctx => Channels(hub, ctx, shard: false));
         pubsub.AddSubcommand("shardchannels", -2, CommandFlags.PubSub | Loading | Stale, ctx => Channels(hub, ctx, shard: true));
         pubsub.AddSubcommand("numsub", -2, CommandFlags.PubSub | Loading | Stale, ctx => NumSub(hub, ctx, shard: false));
@@ -84,7 +84,7 @@ internal static class PubSubCommands
     {
         if (ctx.ArgCount > 3)
         {
-            SubcommandSyntaxError(ctx);
+            Help.SubcommandSyntaxError(ctx);
             return;
         }
         hub.WriteChannels(ctx.Reply, ctx.ArgCount == 3 ? ctx.ArgBytes(2) : null, shard);
@@ -98,23 +98,5 @@ internal static class PubSubCommands
             ctx.Reply.WriteBulkString(ctx.Arg(i));
             ctx.Reply.WriteInteger(hub.SubscriberCount(ctx.Arg(i), shard));
         }
-    }
-
-    private static void Help(CommandContext ctx)
-    {
-        var reply = ctx.Reply;
-        reply.WriteArrayHeader(PubSubHelp.Length + 3);
-        reply.WriteSimpleString($"{ctx.ArgLatin1(0).ToUpperInvariant()} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
-        foreach (var line in PubSubHelp) reply.WriteSimpleString(line);
-        reply.WriteSimpleString("HELP");
-        reply.WriteSimpleString("    Prints this help.");
-    }
-
-    /// <summary>addReplySubcommandSyntaxError: the subcommand exists but its arguments do not fit.</summary>
-    private static void SubcommandSyntaxError(CommandContext ctx)
-    {
-        string sub = ctx.ArgLatin1(1);
-        if (sub.Length > 128) sub = sub[..128];
-        ctx.Error($"ERR unknown subcommand or wrong number of arguments for '{sub}'. Try {ctx.ArgLatin1(0).ToUpperInvariant()} HELP.");
     }
 }

@@ -44,10 +44,19 @@ public sealed class RedisCommand
 
     public RedisCommand? Parent { get; }
 
+    /// <summary>COMMAND DOCS summary, where the family that owns the command gives one.</summary>
+    public string? Summary { get; set; }
+
+    /// <summary>COMMAND DOCS since: the Redis version that introduced the command.</summary>
+    public string? Since { get; set; }
+
     /// <summary>Subcommands by lower-case name, for container commands (CLIENT, CONFIG, ...).</summary>
     public Dictionary<string, RedisCommand>? Subcommands { get; private set; }
 
     public Dictionary<string, RedisCommand>.AlternateLookup<ReadOnlySpan<char>> SubcommandLookup { get; private set; }
+
+    /// <summary>Set by <see cref="CommandTable.AddDispatcher"/>: the command resolves its subcommands itself (DEBUG).</summary>
+    public bool DispatchesItself { get; internal set; }
 
     public long Calls { get; set; }
 
@@ -56,6 +65,9 @@ public sealed class RedisCommand
     public long RejectedCalls { get; set; }
 
     public long FailedCalls { get; set; }
+
+    /// <summary>This command's latencies (INFO latencystats), made on its first call while latency-tracking is on.</summary>
+    public LatencyHistogram? Latency { get; set; }
 
     public bool Has(CommandFlags flag) => (Flags & flag) != 0;
 
@@ -77,6 +89,7 @@ public sealed class RedisCommand
     public void ResetStats()
     {
         Calls = Microseconds = RejectedCalls = FailedCalls = 0;
+        Latency = null;
         if (Subcommands == null) return;
         foreach (var sub in Subcommands.Values) sub.ResetStats();
     }

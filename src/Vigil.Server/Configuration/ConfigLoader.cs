@@ -64,6 +64,7 @@ public static class ConfigLoader
         {
             config.ReadingConfigFile = false;
         }
+        CheckLogFile(config);
     }
 
     private static void ApplyLines(ServerConfig config, string text)
@@ -78,12 +79,80 @@ public static class ConfigLoader
             if (parts.Count == 0) continue;
             string name = parts[0].ToLowerInvariant();
             var directive = ConfigDirectives.Find(name);
-            if (directive == null) throw Fatal(n + 1, line, "Bad directive or wrong number of arguments");
+            if (directive == null)
+            {
+                string? failure = ApplySpecial(config, name, parts);
+                if (failure != null) throw Fatal(n + 1, line, failure);
+                continue;
+            }
             var values = parts.GetRange(1, parts.Count - 1).ToArray();
+            // A multi-argument directive given as one quoted argument (--client-output-buffer-limit "replica 1mb 1mb 0") is split, as Redis does.
+            if (directive.MultiArg && values.Length == 1 && values[0].Length > 0) values = values[0].Split(' ');
             if (!directive.MultiArg && values.Length != 1) throw Fatal(n + 1, line, "wrong number of arguments");
             string? error = directive.Set(config, values);
             if (error != null) throw Fatal(n + 1, line, error);
         }
+    }
+
+    /// <summary>As Redis: a logfile that cannot be opened for appending stops startup.</summary>
+    private static void CheckLogFile(ServerConfig config)
+    {
+        if (config.LogFile.Length > 0)
+        {
+            try
+            {
+                using var probe = new FileStream(config.LogFile, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new ConfigException($"\n*** FATAL CONFIG FILE ERROR (Redis {ServerInfo.RedisVersion}) ***\nCan't open the log file: {e.Message}");
+            }
+        }
+    }
+
+    /// <summary>Directives outside the table: include, rename-command, and those Redis 7.0 accepts and ignores.</summary>
+    private static string? ApplySpecial(ServerConfig config, string name, List<string> parts)
+    {
+        switch (name)
+        {
+            case "include" when parts.Count == 2:
+                foreach (var file in IncludedFiles(parts[1]))
+                {
+                    string text;
+                    try
+                    {
+                        text = File.ReadAllText(file);
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                    {
+                        throw new ConfigException($"Fatal error, can't open config file '{file}': {e.Message}");
+                    }
+                    ApplyLines(config, text);
+                }
+                return null;
+            case "rename-command" when parts.Count == 3:
+                config.RenamedCommands.Add((parts[1], parts[2]));
+                return null;
+            // Deprecated in 7.0, still accepted and ignored.
+            case "list-max-ziplist-entries" or "list-max-ziplist-value" or "lua-replicate-commands" when parts.Count == 2:
+                return null;
+            default:
+                return "Bad directive or wrong number of arguments";
+        }
+    }
+
+    /// <summary>An include path, or the files a wildcard path matches (none is fine, as in Redis).</summary>
+    private static IEnumerable<string> IncludedFiles(string path)
+    {
+        if (path.IndexOfAny(['*', '?', '[']) < 0) return [path];
+        string dir = Path.GetDirectoryName(path) is { Length: > 0 } d ? d : ".";
+        if (!Directory.Exists(dir)) return [];
+        var pattern = System.Text.Encoding.UTF8.GetBytes(Path.GetFileName(path));
+        var matches = Directory.GetFiles(dir)
+            .Where(f => Storage.GlobPattern.IsMatch(pattern, System.Text.Encoding.UTF8.GetBytes(Path.GetFileName(f))))
+            .ToList();
+        matches.Sort(StringComparer.Ordinal);
+        return matches;
     }
 
     private static ConfigException Fatal(int lineNumber, string line, string reason) =>

@@ -42,6 +42,19 @@ public sealed class OutputBufferLimits
         $"slave {Replica.HardBytes} {Replica.SoftBytes} {Replica.SoftSeconds} " +
         $"pubsub {PubSub.HardBytes} {PubSub.SoftBytes} {PubSub.SoftSeconds}";
 
+    /// <summary>rewriteConfigClientOutputBufferLimitOption: one line per class, forced when it differs from the default.</summary>
+    public IEnumerable<RewriteLine> RewriteLines()
+    {
+        var defaults = new OutputBufferLimits();
+        yield return Line("normal", Normal, defaults.Normal);
+        yield return Line("replica", Replica, defaults.Replica);
+        yield return Line("pubsub", PubSub, defaults.PubSub);
+    }
+
+    private static RewriteLine Line(string name, OutputBufferLimit limit, OutputBufferLimit defaults) =>
+        new($"client-output-buffer-limit {name} {ConfigText.FormatMemory(limit.HardBytes)} {ConfigText.FormatMemory(limit.SoftBytes)} {limit.SoftSeconds}",
+            limit != defaults);
+
     /// <summary>Applies "class hard soft seconds [class hard soft seconds ...]"; returns the error or null.</summary>
     public string? Apply(string[] args)
     {
@@ -51,9 +64,10 @@ public sealed class OutputBufferLimits
         {
             string cls = args[i].ToLowerInvariant();
             if (cls is not ("normal" or "slave" or "replica" or "pubsub")) return "Invalid client class specified in buffer limit configuration.";
-            if (!ConfigDirectives.TryParseMemory(args[i + 1], out long hard) || hard < 0 ||
-                !ConfigDirectives.TryParseMemory(args[i + 2], out long soft) || soft < 0 ||
-                !long.TryParse(args[i + 3], out long seconds) || seconds < 0)
+            if (!ConfigDirectives.TryParseMemory(args[i + 1], out long hard) ||
+                !ConfigDirectives.TryParseMemory(args[i + 2], out long soft) ||
+                !long.TryParse(args[i + 3], System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out long seconds) ||
+                seconds < 0)
             {
                 return "Error in hard, soft or soft_seconds setting in buffer limit configuration.";
             }

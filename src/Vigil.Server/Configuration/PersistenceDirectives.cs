@@ -7,18 +7,22 @@ public static class PersistenceDirectives
 {
     public static IEnumerable<ConfigDirective> All() =>
     [
-        new("save", true, "3600 1 300 100 60 10000", c => c.FormatSavePoints(), SetSavePoints) { MultiArg = true },
+        // CONFIG REWRITE writes one line per save point, or save "" (rewriteConfigSaveOption).
+        new ConfigDirective("save", true, "3600 1 300 100 60 10000", c => c.FormatSavePoints(), SetSavePoints) { MultiArg = true }
+            .With(c => c.SavePoints.Count == 0 ? [new RewriteLine("save \"\"", true)] : c.SavePoints.Select(p => new RewriteLine($"save {p.Seconds} {p.Changes}", true))),
         ConfigDirectives.CheckedString("dbfilename", true, "dump.rdb", c => c.DbFilename, (c, v) =>
         {
             if (!IsBaseName(v)) return "dbfilename can't be a path, just a filename";
             c.DbFilename = v;
             return null;
-        }),
+        }).With(ConfigFlags.Protected).With(RewriteStyle.QuotedKeepEmpty),
         ConfigDirectives.Bool("rdbcompression", true, true, c => c.RdbCompression, (c, v) => c.RdbCompression = v),
-        ConfigDirectives.Bool("rdbchecksum", true, true, c => c.RdbChecksum, (c, v) => c.RdbChecksum = v),
+        ConfigDirectives.Bool("rdbchecksum", false, true, c => c.RdbChecksum, (c, v) => c.RdbChecksum = v),
         ConfigDirectives.Bool("rdb-del-sync-files", true, false, c => c.RdbDelSyncFiles, (c, v) => c.RdbDelSyncFiles = v),
-        ConfigDirectives.Int("rdb-key-save-delay", true, 0, int.MinValue, int.MaxValue, c => c.RdbKeySaveDelay, (c, v) => c.RdbKeySaveDelay = (int)v),
-        ConfigDirectives.Int("key-load-delay", true, 0, int.MinValue, int.MaxValue, c => c.KeyLoadDelay, (c, v) => c.KeyLoadDelay = (int)v),
+        ConfigDirectives.Int("rdb-key-save-delay", true, 0, int.MinValue, int.MaxValue, c => c.RdbKeySaveDelay, (c, v) => c.RdbKeySaveDelay = (int)v)
+            .With(ConfigFlags.Hidden),
+        ConfigDirectives.Int("key-load-delay", true, 0, int.MinValue, int.MaxValue, c => c.KeyLoadDelay, (c, v) => c.KeyLoadDelay = (int)v)
+            .With(ConfigFlags.Hidden),
         ConfigDirectives.Bool("stop-writes-on-bgsave-error", true, true, c => c.StopWritesOnBgsaveError, (c, v) => c.StopWritesOnBgsaveError = v),
         ConfigDirectives.Enum("sanitize-dump-payload", true, "no", ["no", "yes", "clients"], c => c.SanitizeDumpPayload, (c, v) => c.SanitizeDumpPayload = v),
         ConfigDirectives.CheckedBool("appendonly", true, false, c => c.AppendOnly, (c, v) => c.SetAppendOnly(v)),

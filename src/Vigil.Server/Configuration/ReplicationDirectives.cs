@@ -8,9 +8,11 @@ public static class ReplicationDirectives
 {
     public static IEnumerable<ConfigDirective> All() =>
     [
-        String("masterauth", true, "", c => c.MasterAuth, (c, v) => c.MasterAuth = v),
-        String("masteruser", true, "", c => c.MasterUser, (c, v) => c.MasterUser = v),
-        new("replicaof", false, "", c => c.IsReplica ? $"{c.ReplicaOfHost} {c.ReplicaOfPort}" : "", SetReplicaOf, "slaveof") { MultiArg = true },
+        String("masterauth", true, "", c => c.MasterAuth, (c, v) => c.MasterAuth = v).With(ConfigFlags.Sensitive),
+        String("masteruser", true, "", c => c.MasterUser, (c, v) => c.MasterUser = v).With(ConfigFlags.Sensitive),
+        // CONFIG REWRITE removes replicaof from a master's file (rewriteConfigReplicaOfOption).
+        new ConfigDirective("replicaof", false, "", c => c.IsReplica ? $"{c.ReplicaOfHost} {c.ReplicaOfPort}" : "", SetReplicaOf, "slaveof") { MultiArg = true }
+            .With(c => c.IsReplica ? [new RewriteLine($"replicaof {c.ReplicaOfHost} {c.ReplicaOfPort}", true)] : []),
         Int("min-replicas-to-write", true, 0, 0, int.MaxValue, c => c.MinReplicasToWrite, (c, v) => c.MinReplicasToWrite = (int)v, "min-slaves-to-write"),
         Int("min-replicas-max-lag", true, 10, 0, int.MaxValue, c => c.MinReplicasMaxLag, (c, v) => c.MinReplicasMaxLag = (int)v, "min-slaves-max-lag"),
         Bool("replica-read-only", true, true, c => c.ReplicaReadOnly, (c, v) => c.ReplicaReadOnly = v, "slave-read-only"),

@@ -36,7 +36,7 @@ public sealed partial class ServerConfig
     public long ClientQueryBufferLimit { get; set; } = 1024L * 1024 * 1024;
 
     // Encodings of small collections (what OBJECT ENCODING reports follows these thresholds)
-    public long HashMaxListpackEntries { get; set; } = 128;
+    public long HashMaxListpackEntries { get; set; } = 512;
     public long HashMaxListpackValue { get; set; } = 64;
     public long SetMaxIntsetEntries { get; set; } = 512;
     public long ZsetMaxListpackEntries { get; set; } = 128;
@@ -55,7 +55,4 @@ public sealed partial class ServerConfig
 
     // Latency monitor
     public long LatencyMonitorThreshold { get; set; }
-
-    /// <summary>Directives the config file set that nothing else reads yet, kept for CONFIG GET/REWRITE.</summary>
-    public Dictionary<string, string> Extra { get; } = new(StringComparer.OrdinalIgnoreCase);
 }

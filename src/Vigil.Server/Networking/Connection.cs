@@ -82,6 +82,7 @@ internal sealed class Connection
     {
         lock (_server.Sync)
         {
+            _server.Stats.TotalReadsProcessed++;
             _end += received;
             // A blocked client's input waits (Redis keeps reading it, to notice a disconnection).
             return RunPendingLocked();
@@ -102,6 +103,7 @@ internal sealed class Connection
     {
         string? protocolError = _client.HasFlag(ClientFlags.Blocked) ? null : RunCommands();
         _client.QueryBufferLength = _end - _start;
+        _client.QueryBufferFree = _receive.Length - _end;
         if (protocolError == null) return;
         _server.Stats.CountError(protocolError);
         _client.Output.WriteError("ERR " + protocolError);
@@ -158,7 +160,7 @@ internal sealed class Connection
                 return error;
             }
             _start += consumed;
-            _server.Stats.TotalNetInputBytes += consumed;
+            Interlocked.Add(ref _server.Stats.TotalNetInputBytes, consumed);
         }
         return null;
     }
@@ -266,7 +268,9 @@ internal sealed class Connection
                     int sent = await _socket.SendAsync(data, SocketFlags.None).ConfigureAwait(false);
                     data = data[sent..];
                 }
-                _server.Stats.TotalNetOutputBytes += toSend.Length;
+                // Outside the lock: these two are only read and added to atomically.
+                Interlocked.Add(ref _server.Stats.TotalNetOutputBytes, toSend.Length);
+                Interlocked.Increment(ref _server.Stats.TotalWritesProcessed);
                 toSend.Reset();
             }
         }

@@ -67,7 +67,7 @@ internal sealed class AofReplay
             long commandStart = Offset;
             var status = ReadLine(out var line);
             if (status == LineStatus.End) break;
-            if (status == LineStatus.Short) return validUpTo;
+            if (status == LineStatus.Short) return TruncationPoint(client, validUpTo, validBeforeMulti);
             if (status == LineStatus.TooLong || line.Length == 0) throw FormatError(commandStart);
             if (line[0] == '#') continue;
             if (line[0] != '*' || !TryParseNumber(line[1..], out long argc) || argc < 1 || argc > 1024 * 1024) throw FormatError(commandStart);
@@ -76,14 +76,14 @@ internal sealed class AofReplay
             for (int j = 0; j < argc; j++)
             {
                 status = ReadLine(out line);
-                if (status is LineStatus.End or LineStatus.Short) return validUpTo;
+                if (status is LineStatus.End or LineStatus.Short) return TruncationPoint(client, validUpTo, validBeforeMulti);
                 if (status == LineStatus.TooLong || line.Length == 0 || line[0] != '$' ||
                     !TryParseNumber(line[1..], out long length) || length < 0 || length > _server.Config.ProtoMaxBulkLen)
                 {
                     throw FormatError(commandStart);
                 }
                 if (used + length > _args.Length) Array.Resize(ref _args, (int)Math.Min(Array.MaxLength, Math.Max(_args.Length * 2L, used + length)));
-                if (!ReadExactly(_args.AsSpan(used, (int)length)) || !ReadCrLf(out bool crlf)) return validUpTo;
+                if (!ReadExactly(_args.AsSpan(used, (int)length)) || !ReadCrLf(out bool crlf)) return TruncationPoint(client, validUpTo, validBeforeMulti);
                 if (!crlf) throw FormatError(commandStart);
                 _ranges[j] = new ArgRange(used, (int)length);
                 used += (int)length;
@@ -99,12 +99,15 @@ internal sealed class AofReplay
             validUpTo = Offset;
             tick();
         }
-        if (client.HasFlag(ClientFlags.Multi))
-        {
-            _server.Log.Warning($"Revert incomplete MULTI/EXEC transaction in AOF file {_name}");
-            return validBeforeMulti;
-        }
-        return -1;
+        return client.HasFlag(ClientFlags.Multi) ? TruncationPoint(client, validUpTo, validBeforeMulti) : -1;
+    }
+
+    /// <summary>Where a short file is cut: after its last whole command, or before an unfinished MULTI.</summary>
+    private long TruncationPoint(Client client, long validUpTo, long validBeforeMulti)
+    {
+        if (!client.HasFlag(ClientFlags.Multi)) return validUpTo;
+        _server.Log.Warning($"Revert incomplete MULTI/EXEC transaction in AOF file {_name}");
+        return validBeforeMulti;
     }
 
     private PersistenceException FormatError(long offset) =>

@@ -23,6 +23,16 @@ public sealed class RdbReader
     {
         _input = input;
         MaxStringLength = maxStringLength;
+        _inputLength = input.CanSeek ? input.Length - input.Position : long.MaxValue;
+    }
+
+    /// <summary>Bytes the input holds (files: known), so that corrupt lengths fail before anything is allocated.</summary>
+    private readonly long _inputLength;
+
+    /// <summary>Fails like a short read when <paramref name="bytes"/> more cannot be in the input.</summary>
+    private void EnsureAvailable(long bytes)
+    {
+        if (bytes > _inputLength - Offset) throw Error("Unexpected EOF reading RDB file");
     }
 
     /// <summary>The longest string accepted (a guard against corrupt lengths).</summary>
@@ -110,6 +120,8 @@ public sealed class RdbReader
     {
         long n = ReadLength();
         if (n > int.MaxValue) throw Error($"Element count {n} out of range");
+        // Every element takes at least one byte.
+        EnsureAvailable(n);
         return (int)n;
     }
 
@@ -136,6 +148,7 @@ public sealed class RdbReader
             }
         }
         if (n > (ulong)MaxStringLength) throw Error($"String length {n} out of range");
+        EnsureAvailable((long)n);
         var value = GC.AllocateUninitializedArray<byte>((int)n);
         ReadExactly(value);
         return value;
@@ -146,6 +159,9 @@ public sealed class RdbReader
         long compressedLength = ReadLength();
         long length = ReadLength();
         if (compressedLength > MaxStringLength || length > MaxStringLength) throw Error("LZF lengths out of range");
+        EnsureAvailable(compressedLength);
+        // LZF expands at most about 88 times (264 bytes from a 3-byte back reference).
+        if (length > compressedLength * 90 + 64) throw Error("Invalid LZF compressed string");
         var compressed = new byte[compressedLength];
         ReadExactly(compressed);
         var value = GC.AllocateUninitializedArray<byte>((int)length);

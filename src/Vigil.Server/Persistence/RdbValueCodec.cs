@@ -23,6 +23,7 @@ public static class RdbValueCodec
         RedisList => RdbFormat.TypeListQuicklist2,
         RedisHash hash => hash.IsPacked ? RdbFormat.TypeHashListpack : RdbFormat.TypeHash,
         RedisSet set => set.IsIntSet ? RdbFormat.TypeSetIntset : RdbFormat.TypeSet,
+        RedisSortedSet sortedSet => RdbSortedSetCodec.TypeOf(sortedSet),
         _ => throw new InvalidOperationException($"no RDB form for {value.GetType().Name}"),
     };
 
@@ -41,6 +42,9 @@ public static class RdbValueCodec
                 break;
             case RedisSet set:
                 WriteSet(w, set);
+                break;
+            case RedisSortedSet sortedSet:
+                RdbSortedSetCodec.Write(w, sortedSet);
                 break;
             default:
                 throw new InvalidOperationException($"no RDB form for {value.GetType().Name}");
@@ -69,6 +73,13 @@ public static class RdbValueCodec
                 return ReadIntSet(r);
             case RdbFormat.TypeSetListpack:
                 return SetFromItems(r, Decode(r, PackedEncodings.DecodeListpack));
+            case RdbFormat.TypeZset:
+            case RdbFormat.TypeZset2:
+                return RdbSortedSetCodec.ReadSkiplist(r, binaryScores: type == RdbFormat.TypeZset2);
+            case RdbFormat.TypeZsetZiplist:
+                return RdbSortedSetCodec.FromPairs(r, Decode(r, PackedEncodings.DecodeZiplist));
+            case RdbFormat.TypeZsetListpack:
+                return RdbSortedSetCodec.FromPairs(r, Decode(r, PackedEncodings.DecodeListpack));
             default:
                 throw r.Error($"Unknown RDB encoding type {type} ({RdbFormat.TypeName(type)})");
         }

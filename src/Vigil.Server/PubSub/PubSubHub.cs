@@ -273,7 +273,7 @@ public sealed class PubSubHub
 
     private void Disconnect(Client client, string how)
     {
-        string description = DescribeForLog(client);
+        string description = ClientDescription.Describe(client, _server.Keyspace.Now);
         client.Kill();
         _server.Log.Warning($"Client {description} {how} for overcoming of output buffer limits.");
     }
@@ -326,14 +326,5 @@ public sealed class PubSubHub
         stats.PubSubChannels = _channels.Count;
         stats.PubSubPatterns = _patterns.Count;
         stats.PubSubShardChannels = _shardChannels.Count;
-    }
-
-    /// <summary>The client as the log line names it (a subset of CLIENT LIST's fields).</summary>
-    private static string DescribeForLog(Client client)
-    {
-        var subs = client.GetExtension<Subscriptions>();
-        return $"id={client.Id} addr={client.Address} laddr={client.LocalAddress} name={client.Name} " +
-            $"db={client.DbIndex} sub={subs?.ChannelCount ?? 0} psub={subs?.PatternCount ?? 0} ssub={subs?.ShardChannelCount ?? 0} " +
-            $"omem={client.Output.Length} cmd={client.LastCommandName} user={client.User} resp={(int)client.Protocol}";
     }
 }

@@ -107,8 +107,40 @@ internal sealed class LinkReader
     /// <summary>The bytes read past what was consumed; they are handed to the stream phase.</summary>
     public ReadOnlySpan<byte> Remaining => _buffer.AsSpan(_start, _end - _start);
 
-    /// <summary>A stream over the link (an RDB loaded straight from the socket), at most <paramref name="limit"/> bytes.</summary>
-    public Stream AsStream(long limit) => new LinkStream(this, limit);
+    /// <summary>A stream over the next <paramref name="length"/> bytes of the link (an RDB of known length, loaded from the socket).</summary>
+    public Stream AsStream(long length) => new LinkStream(this, length, null);
+
+    /// <summary>
+    /// A stream over the link that ends before <paramref name="mark"/> (a streamed RDB, loaded from the
+    /// socket): readers that read ahead cannot swallow the mark or the stream behind it. Reading it
+    /// to its end consumes the mark.
+    /// </summary>
+    public Stream AsStreamUntil(byte[] mark) => new LinkStream(this, long.MaxValue, mark);
+
+    /// <summary>Up to <paramref name="into"/>'s length of what comes before <paramref name="mark"/>; 0 once the mark is consumed.</summary>
+    private int ReadBeforeMark(Span<byte> into, byte[] mark)
+    {
+        while (true)
+        {
+            var pending = _buffer.AsSpan(_start, _end - _start);
+            int found = pending.IndexOf(mark);
+            if (found == 0)
+            {
+                _start += mark.Length;
+                return 0;
+            }
+            // Without the mark in sight, keep back what could be its start.
+            int available = found > 0 ? found : pending.Length - (mark.Length - 1);
+            if (available > 0)
+            {
+                int n = Math.Min(available, into.Length);
+                pending[..n].CopyTo(into);
+                _start += n;
+                return n;
+            }
+            Fill();
+        }
+    }
 
     private void Fill()
     {
@@ -126,9 +158,10 @@ internal sealed class LinkReader
         LastIo = Environment.TickCount64;
     }
 
-    private sealed class LinkStream(LinkReader reader, long limit) : Stream
+    private sealed class LinkStream(LinkReader reader, long limit, byte[]? mark) : Stream
     {
         private long _left = limit;
+        private bool _ended;
 
         public override bool CanRead => true;
         public override bool CanSeek => false;
@@ -140,9 +173,10 @@ internal sealed class LinkReader
 
         public override int Read(Span<byte> buffer)
         {
-            if (_left == 0 || buffer.IsEmpty) return 0;
+            if (_ended || _left == 0 || buffer.IsEmpty) return 0;
             if (buffer.Length > _left) buffer = buffer[..(int)_left];
-            int n = reader.Read(buffer);
+            int n = mark != null ? reader.ReadBeforeMark(buffer, mark) : reader.Read(buffer);
+            _ended = n == 0;
             _left -= n;
             return n;
         }

@@ -326,14 +326,10 @@ internal sealed class MasterLink
         if (diskless)
         {
             Log(LogLevel.Notice, "MASTER <-> REPLICA sync: Loading DB in memory");
-            var stream = reader.AsStream(mark != null ? long.MaxValue : length);
+            using var stream = mark != null ? reader.AsStreamUntil(mark) : reader.AsStream(length);
             result = RdbFile.Load(stream, loaded, keepExpired: true, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-            if (mark != null)
-            {
-                var trailer = new byte[mark.Length];
-                for (int got = 0; got < trailer.Length;) got += reader.Read(trailer.AsSpan(got));
-                if (!trailer.AsSpan().SequenceEqual(mark)) throw Fail("Replication stream EOF marker is broken");
-            }
+            // The RDB must end where its transfer does: right at the end mark, or after its length.
+            if (stream.Read(new byte[1]) != 0) throw Fail("Replication stream EOF marker is broken");
             TransferRead = reader.TotalRead - startRead - reader.Remaining.Length;
         }
         else

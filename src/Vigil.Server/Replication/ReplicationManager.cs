@@ -44,7 +44,9 @@ internal sealed class ReplicationManager
         server.Executor.Propagate += ctx =>
         {
             // A replica passes on its master's stream as received; its own writes stay local.
-            if (!_server.Config.IsReplica) Source.FeedCommand(ctx);
+            if (_server.Config.IsReplica) return;
+            Source.FeedCommand(ctx);
+            ctx.Client.ReplicationOffset = _state.MasterReplOffset;
         };
         server.Keyspace.KeyExpired += (db, key) =>
         {

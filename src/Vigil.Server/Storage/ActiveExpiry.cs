@@ -20,9 +20,27 @@ internal sealed class ActiveExpiry
     public void RunCycle()
     {
         var keyspace = _server.Keyspace;
-        if (keyspace.IsReplica) return;
+        if (keyspace.IsReplica || !_server.ActiveExpireEnabled) return;
         long budgetTicks = System.Diagnostics.Stopwatch.Frequency / Math.Max(1, _server.Config.Hz) / 4;
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        long totalSampled = 0, totalExpired = 0;
+        try
+        {
+            RunCycle(keyspace, start, budgetTicks, ref totalSampled, ref totalExpired);
+        }
+        finally
+        {
+            // INFO stats: the share of expired keys among those sampled (a moving average, as
+            // stat_expired_stale_perc) and the time the cycles took.
+            var stats = _server.Stats;
+            double current = totalSampled > 0 ? (double)totalExpired / totalSampled : 0;
+            stats.ExpiredStalePercentage = current * 0.05 + stats.ExpiredStalePercentage * 0.95;
+            stats.ExpireCycleCpuMicroseconds += (long)System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        }
+    }
+
+    private void RunCycle(Keyspace keyspace, long start, long budgetTicks, ref long totalSampled, ref long totalExpired)
+    {
         for (int i = 0; i < keyspace.DatabaseCount; i++)
         {
             var db = keyspace[i];
@@ -56,8 +74,14 @@ internal sealed class ActiveExpiry
                     long average = ttlSum / ttlSamples;
                     db.AverageTtl = db.AverageTtl == 0 ? average : (db.AverageTtl / 50 * 49) + (average / 50);
                 }
+                totalSampled += sampled;
+                totalExpired += expired;
                 if (expired * 4 <= sampled) break;
-                if (System.Diagnostics.Stopwatch.GetTimestamp() - start > budgetTicks) return;
+                if (System.Diagnostics.Stopwatch.GetTimestamp() - start > budgetTicks)
+                {
+                    _server.Stats.ExpiredTimeCapReachedCount++;
+                    return;
+                }
             }
             db.Main.ShrinkIfSparse();
             db.Expires.ShrinkIfSparse();

@@ -45,7 +45,7 @@ public sealed class Database
         int slot = _main.Find(key, hash);
         if (slot < 0) return null;
         if (_expires.Count > 0 && ExpireIfNeeded(key, hash, slot)) return null;
-        if (touch)
+        if (touch && !_keyspace.NoTouch)
         {
             ref uint stamp = ref _main.AccessAt(slot);
             stamp = KeyAccess.Touched(stamp, _keyspace);

@@ -40,6 +40,9 @@ public sealed class Keyspace
     /// <summary>Set while a snapshot is being written: write commands copy collections before changing them.</summary>
     public Persistence.SnapshotGuard? CopyOnWrite { get; set; }
 
+    /// <summary>True while a CLIENT NO-TOUCH client's command runs: lookups do not count as accesses.</summary>
+    public bool NoTouch { get; set; }
+
     /// <summary>Snapshots taken and not yet disposed (<see cref="Persistence.RdbSnapshot"/>).</summary>
     public int OpenSnapshots { get; set; }
 
@@ -85,6 +88,17 @@ public sealed class Keyspace
     public void OnDatabaseReplaced(Database db) => DatabaseReplaced?.Invoke(db);
 
     internal void OnDatabaseReplacing(Database db, Database? replacement) => DatabaseReplacing?.Invoke(db, replacement);
+
+    /// <summary>INFO keyspace: one line per database that has keys.</summary>
+    internal void WriteInfo(System.Text.StringBuilder sb)
+    {
+        foreach (var db in _databases)
+        {
+            if (db.Count == 0) continue;
+            sb.Append(System.Globalization.CultureInfo.InvariantCulture,
+                $"db{db.Id}:keys={db.Count},expires={db.ExpiresCount},avg_ttl={db.AverageTtl}\r\n");
+        }
+    }
 
     public long TotalKeys()
     {

@@ -10,6 +10,8 @@ public static class CommandFamilies
         new StringFamily(),
         new KeyFamily(),
         new ListFamily(),
+        new HashFamily(),
+        new SetFamily(),
         new TransactionFamily(),
         new ErrorFamily(),
     ];

@@ -12,11 +12,14 @@ public sealed class ServerProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly bool _ownsDir;
 
-    private ServerProcess(string fileName, IEnumerable<string> args, int port, string dir)
+    private ServerProcess(string fileName, IEnumerable<string> args, string host, int port, string dir, bool ownsDir)
     {
+        Host = host;
         Port = port;
         Dir = dir;
+        _ownsDir = ownsDir;
         var info = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
@@ -32,6 +35,8 @@ public sealed class ServerProcess : IDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
+
+    public string Host { get; }
 
     public int Port { get; }
 
@@ -59,9 +64,36 @@ public sealed class ServerProcess : IDisposable
         string dir = Directory.CreateTempSubdirectory("vigil-it-").FullName;
         var args = new List<string>(verb) { "--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir };
         args.AddRange(directives);
-        var process = new ServerProcess(fileName, args, port, dir);
+        var process = new ServerProcess(fileName, args, "127.0.0.1", port, dir, ownsDir: true);
         process.WaitUntilReady(TimeSpan.FromSeconds(20));
         return process;
+    }
+
+    /// <summary>
+    /// Starts `vigil server` (or redis-server, <paramref name="redis"/>) bound to <paramref name="host"/>
+    /// (any 127.0.0.0/8 address), with persistence and protected mode off and outgoing links leaving from that address,
+    /// in a directory the caller owns (so a restart finds its files).
+    /// </summary>
+    public static ServerProcess StartAt(bool redis, string host, int port, string dir, params string[] directives)
+    {
+        var args = new List<string>(redis ? [] : ["server"])
+        {
+            "--port", port.ToString(), "--bind", host, "--bind-source-addr", host, "--save", "", "--appendonly", "no", "--dir", dir,
+            // Redis 7.0 takes only 127.0.0.1 and ::1 for local in protected mode: the other loopback addresses would be refused.
+            "--protected-mode", "no",
+        };
+        args.AddRange(directives);
+        var process = new ServerProcess(redis ? Paths.RedisServer : Paths.Vigil, args, host, port, dir, ownsDir: false);
+        process.WaitUntilReady(TimeSpan.FromSeconds(20));
+        return process;
+    }
+
+    /// <summary>kill -9, and wait until the process is gone. Its directory stays.</summary>
+    public void Kill()
+    {
+        if (_process.HasExited) return;
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit(10_000);
     }
 
     private void WaitUntilReady(TimeSpan timeout)
@@ -73,7 +105,7 @@ public sealed class ServerProcess : IDisposable
             try
             {
                 using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                socket.Connect("127.0.0.1", Port);
+                socket.Connect(Host, Port);
                 return;
             }
             catch (SocketException)
@@ -98,6 +130,7 @@ public sealed class ServerProcess : IDisposable
         {
         }
         _process.Dispose();
+        if (!_ownsDir) return;
         try
         {
             Directory.Delete(Dir, recursive: true);

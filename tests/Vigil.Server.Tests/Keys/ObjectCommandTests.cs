@@ -86,7 +86,7 @@ public class ObjectCommandTests
     [Fact]
     public void Freq_UnderAnLfuPolicy_StartsAtFiveAndGrowsWithAccesses()
     {
-        using var server = new TestServer(c => c.Extra["maxmemory-policy"] = "allkeys-lfu");
+        using var server = new TestServer(c => c.MaxMemoryPolicy = "allkeys-lfu");
         using var c = server.Connect();
         c.Call("SET", "k", "v");
         Assert.Equal(":5", c.CallText("OBJECT", "FREQ", "k"));

@@ -47,6 +47,7 @@ public sealed class VigilServer : IAsyncDisposable
         RenameCommands();
         AddCronJob(new ActiveExpiry(this).RunCycle);
         AddCronJob(new ClientTimeouts(this).Check);
+        ClientPause = new ClientPause(this);
         ServerInfoSections.Register(this);
         RegisterConfigAppliers();
     }
@@ -88,6 +89,9 @@ public sealed class VigilServer : IAsyncDisposable
 
     /// <summary>What INFO prints: each feature adds its own section.</summary>
     public InfoSections Info { get; } = new();
+
+    /// <summary>CLIENT PAUSE: which clients' commands wait, and until when.</summary>
+    public ClientPause ClientPause { get; }
 
     /// <summary>What CONFIG SET does after changing a directive: each feature adds its own.</summary>
     public ConfigAppliers ConfigAppliers { get; } = new();
@@ -200,16 +204,22 @@ public sealed class VigilServer : IAsyncDisposable
     {
         _listener.Bind(Config.Bind, Config.Port, Config.TcpBacklog);
         _boundAddresses = Config.Bind;
-        _listener.Start();
-        Log.Notice($"Server initialized");
-        try
+        // No command runs before the dataset is loaded and the AOF open: the lock is held until
+        // then, and let go during a long load only with Loading set (clients get -LOADING), as Redis.
+        lock (Sync)
         {
-            Persistence.LoadAtStartup();
-        }
-        catch
-        {
-            _listener.Dispose();
-            throw;
+            Loading = Persistence.HasDataToLoad();
+            _listener.Start();
+            Log.Notice($"Server initialized");
+            try
+            {
+                Persistence.LoadAtStartup();
+            }
+            catch
+            {
+                _listener.Dispose();
+                throw;
+            }
         }
         _cronThread = new Thread(CronLoop) { IsBackground = true, Name = "vigil-cron" };
         _cronThread.Start();

@@ -37,12 +37,13 @@ internal static class SetCommands
         t.Add("sismember", 3, ReadOnly | Fast, 1, 1, 1, SIsMember, Group);
         t.Add("smismember", -3, ReadOnly | Fast, 1, 1, 1, SMIsMember, Group);
         t.Add("scard", 2, ReadOnly | Fast, 1, 1, 1, SCard, Group);
-        t.Add("smembers", 2, ReadOnly, 1, 1, 1, ctx => Intersect(ctx, 1, 1, null, cardinalityOnly: false, 0), Group);
+        t.Add("smembers", 2, ReadOnly, 1, 1, 1, SMembers, Group);
         t.Add("srandmember", -2, ReadOnly, 1, 1, 1, SRandMember, Group);
         t.Add("spop", -2, Write | Fast, 1, 1, 1, SPop, Group);
         t.Add("smove", 4, Write | Fast, 1, 2, 1, SMove, Group);
         t.Add("sinter", -2, ReadOnly, 1, -1, 1, ctx => Intersect(ctx, 1, ctx.ArgCount - 1, null, cardinalityOnly: false, 0), Group);
-        t.Add("sintercard", -3, ReadOnly, 1, 1, 1, SInterCard, Group);
+        // Keys follow numkeys (movablekeys): no fixed key positions, as Redis reports it.
+        t.Add("sintercard", -3, ReadOnly, 0, 0, 0, SInterCard, Group);
         t.Add("sinterstore", -3, Write | DenyOom, 1, -1, 1, ctx => Intersect(ctx, 2, ctx.ArgCount - 2, ctx.ArgBytes(1), cardinalityOnly: false, 0), Group);
         t.Add("sunion", -2, ReadOnly, 1, -1, 1, ctx => Combine(ctx, Algebra.Union, null), Group);
         t.Add("sunionstore", -3, Write | DenyOom, 1, -1, 1, ctx => Combine(ctx, Algebra.Union, ctx.ArgBytes(1)), Group);
@@ -97,6 +98,15 @@ internal static class SetCommands
     {
         if (!KeyLookup.TryGet<RedisSet>(ctx, ctx.Arg(1), forWrite: false, out var set)) return;
         ctx.Reply.WriteInteger(set?.Count ?? 0);
+    }
+
+    /// <summary>SMEMBERS: Redis 7.0 runs it as SINTER of one key; with one set the count is known up front.</summary>
+    private static void SMembers(CommandContext ctx)
+    {
+        if (!KeyLookup.TryGet<RedisSet>(ctx, ctx.Arg(1), forWrite: false, out var set)) return;
+        ctx.Reply.WriteSetHeader(set?.Count ?? 0);
+        if (set == null) return;
+        foreach (var member in set) member.WriteTo(ctx.Reply);
     }
 
     private static void SMove(CommandContext ctx)

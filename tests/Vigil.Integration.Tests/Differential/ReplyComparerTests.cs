@@ -45,6 +45,9 @@ public class ReplyComparerTests
         var map = Parse("*4\r\n$1\r\nf\r\n$1\r\n1\r\n$1\r\ng\r\n$1\r\n2\r\n");
         Assert.True(ReplyComparer.Same(ReplyMatch.UnorderedPairs, map, Parse("*4\r\n$1\r\ng\r\n$1\r\n2\r\n$1\r\nf\r\n$1\r\n1\r\n")));
         Assert.False(ReplyComparer.Same(ReplyMatch.UnorderedPairs, map, Parse("*4\r\n$1\r\nf\r\n$1\r\n2\r\n$1\r\ng\r\n$1\r\n1\r\n")));
+        var nested = Parse("*2\r\n*2\r\n$1\r\nf\r\n$1\r\n1\r\n*2\r\n$1\r\ng\r\n$1\r\n2\r\n");
+        Assert.True(ReplyComparer.Same(ReplyMatch.UnorderedPairs, nested, Parse("*2\r\n*2\r\n$1\r\ng\r\n$1\r\n2\r\n*2\r\n$1\r\nf\r\n$1\r\n1\r\n")));
+        Assert.False(ReplyComparer.Same(ReplyMatch.UnorderedPairs, nested, Parse("*2\r\n*2\r\n$1\r\ng\r\n$1\r\n1\r\n*2\r\n$1\r\nf\r\n$1\r\n2\r\n")));
     }
 
     [Fact]
@@ -53,6 +56,19 @@ public class ReplyComparerTests
         var reply = Parse("*2\r\n$1\r\n0\r\n*2\r\n$2\r\nk1\r\n$2\r\nk2\r\n");
         Assert.True(ReplyComparer.Same(ReplyMatch.Scan, reply, Parse("*2\r\n$1\r\n0\r\n*2\r\n$2\r\nk2\r\n$2\r\nk1\r\n")));
         Assert.False(ReplyComparer.Same(ReplyMatch.Scan, reply, Parse("*2\r\n$1\r\n4\r\n*2\r\n$2\r\nk2\r\n$2\r\nk1\r\n")));
+    }
+
+    [Fact]
+    public void Dump_AllowsAnotherMemberOrderOnlyForHashtableSetsAndHashes()
+    {
+        // The type byte, then the body: 2 and 4 are hashtable sets and hashes, 0 a string.
+        static Reply Payload(char type, string body) => Parse($"${body.Length + 1}\r\n{type}{body}\r\n");
+        Assert.True(ReplyComparer.Same(ReplyMatch.Dump, Payload('\u0002', "ab12"), Payload('\u0002', "ba21")));
+        Assert.True(ReplyComparer.Same(ReplyMatch.Dump, Payload('\u0004', "ab12"), Payload('\u0004', "ba21")));
+        Assert.False(ReplyComparer.Same(ReplyMatch.Dump, Payload('\u0002', "ab12"), Payload('\u0002', "ab123")));
+        Assert.False(ReplyComparer.Same(ReplyMatch.Dump, Payload('\u0002', "ab12"), Payload('\u0004', "ab12")));
+        Assert.False(ReplyComparer.Same(ReplyMatch.Dump, Payload('\u0000', "ab12"), Payload('\u0000', "ba21")));
+        Assert.True(ReplyComparer.Same(ReplyMatch.Dump, Parse("$-1\r\n"), Parse("$-1\r\n")));
     }
 
     [Fact]

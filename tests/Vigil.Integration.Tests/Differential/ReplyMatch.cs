@@ -10,7 +10,7 @@ public enum MatchKind
     Within,
     /// <summary>An array or set with the same elements in any order (KEYS, SMEMBERS).</summary>
     Unordered,
-    /// <summary>An array or map of field/value pairs in any pair order (HGETALL, CONFIG GET).</summary>
+    /// <summary>An array or map of field/value pairs in any pair order (HGETALL, CONFIG GET), flat or as RESP3's nested pairs.</summary>
     UnorderedPairs,
     /// <summary>A SCAN reply: the same cursor and the same elements in any order.</summary>
     Scan,
@@ -18,6 +18,11 @@ public enum MatchKind
     SameShape,
     /// <summary>Not compared (HELLO, whose reply names the server and the client id).</summary>
     Ignore,
+    /// <summary>
+    /// A DUMP payload: exact, except that a hashtable-encoded set or hash (RDB types 2 and 4) lists
+    /// its members in table order, so there the type and the length must match.
+    /// </summary>
+    Dump,
 }
 
 /// <summary>How the two replies to one command are compared. Anything but Exact is a deliberate allowance for nondeterminism.</summary>
@@ -34,6 +39,8 @@ public readonly record struct ReplyMatch(MatchKind Kind, long Tolerance = 0)
     public static ReplyMatch SameShape => new(MatchKind.SameShape);
 
     public static ReplyMatch Ignore => new(MatchKind.Ignore);
+
+    public static ReplyMatch Dump => new(MatchKind.Dump);
 
     public static ReplyMatch Within(long tolerance) => new(MatchKind.Within, tolerance);
 
@@ -70,6 +77,9 @@ public sealed record Reply(byte[] Raw, RespValue? Value, string? Failure)
 
 public static class ReplyComparer
 {
+    private const byte HashtableSet = 2;
+    private const byte HashtableHash = 4;
+
     public static bool Same(ReplyMatch match, Reply vigil, Reply redis)
     {
         if (match.Kind == MatchKind.Ignore) return true;
@@ -84,10 +94,13 @@ public static class ReplyComparer
             MatchKind.Within => v.Type == RespType.Integer && r.Type == RespType.Integer &&
                                 v.Integer >= 0 && r.Integer >= 0 && Math.Abs(v.Integer - r.Integer) <= match.Tolerance,
             MatchKind.Unordered => SameElements(v, r, 1),
-            MatchKind.UnorderedPairs => SameElements(v, r, 2),
+            // RESP3 nests pairs as two-element arrays (HRANDFIELD WITHVALUES): each is one element then.
+            MatchKind.UnorderedPairs => SameElements(v, r, v.Items is { Length: > 0 } items && items.All(i => i.Type == RespType.Array) ? 1 : 2),
             MatchKind.Scan => v.Items is { Length: 2 } && r.Items is { Length: 2 } &&
                               v.Items[0].ToString() == r.Items[0].ToString() && SameElements(v.Items[1], r.Items[1], 1),
             MatchKind.SameShape => v.Type == r.Type && v.IsNull == r.IsNull,
+            MatchKind.Dump => v.Bytes is { Length: > 0 } vb && r.Bytes is { Length: > 0 } rb && vb.Length == rb.Length &&
+                              vb[0] == rb[0] && vb[0] is HashtableSet or HashtableHash,
             _ => false,
         };
     }

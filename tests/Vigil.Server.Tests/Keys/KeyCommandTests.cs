@@ -159,7 +159,7 @@ public class KeyCommandTests
         }
         c.Call("RENAME", "a", "b");
         // RENAME looks the source up as a write, which is an access; the value keeps that access time.
-        Assert.Equal(":0", c.CallText("OBJECT", "IDLETIME", "b"));
+        Assert.True(IdleSeconds(c, "b") < 100, "the value kept its old access time");
         lock (server.Server.Sync)
         {
             var db = server.Server.Keyspace[0];
@@ -167,8 +167,11 @@ public class KeyCommandTests
         }
         c.Call("MOVE", "b", "1");
         c.Call("SELECT", "1");
-        Assert.Equal(":0", c.CallText("OBJECT", "IDLETIME", "b"));
+        Assert.True(IdleSeconds(c, "b") < 100, "the value kept its old access time");
     }
+
+    // A loaded machine may tick a second between the access and the question; the old stamp is 1000 s back.
+    private static long IdleSeconds(RawClient c, string key) => long.Parse(c.CallText("OBJECT", "IDLETIME", key).TrimStart(':'));
 
     [Fact]
     public void Copy_DuplicatesValueAndTtl_IntoAnyDatabase()

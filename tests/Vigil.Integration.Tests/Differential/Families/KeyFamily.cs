@@ -37,7 +37,7 @@ public sealed class KeyFamily : CommandFamily
         Add("swapdb", 1, r => Cmd("SWAPDB", r.Database(), r.Database()));
         Add("dbsize", 1, _ => Cmd("DBSIZE"));
         Add("flushdb", 1, _ => Cmd("FLUSHDB"));
-        Add("dump", 1, r => Cmd("DUMP", r.Key()));
+        Add("dump", 1, r => Cmd("DUMP", r.Key()).With(ReplyMatch.Dump));
         Add("object", 2, Object);
     }
 

@@ -96,6 +96,9 @@ public sealed class VigilServer : IAsyncDisposable
 
     public long StartTimeMs { get; }
 
+    /// <summary>The supervisor the host talks to ("systemd"), or "no" (INFO process_supervised).</summary>
+    public string SupervisedBy { get; init; } = "no";
+
     /// <summary>DEBUG SET-ACTIVE-EXPIRE: whether the cron deletes expired keys it samples.</summary>
     public bool ActiveExpireEnabled { get; set; } = true;
 

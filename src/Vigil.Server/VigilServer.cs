@@ -114,7 +114,7 @@ public sealed class VigilServer : IAsyncDisposable
     /// <summary>True while the dataset is being loaded: commands without the loading flag get -LOADING.</summary>
     public bool Loading { get; set; }
 
-    public bool AuthRequired => Config.RequirePass.Length > 0;
+    public bool AuthRequired => !Config.DefaultUser.NoPass;
 
     /// <summary>Where the node listens (the real port when configured with port 0).</summary>
     public IReadOnlyList<IPEndPoint> Endpoints => _listener.Endpoints;

@@ -208,16 +208,22 @@ public sealed class VigilServer : IAsyncDisposable
     {
         _listener.Bind(Config.Bind, Config.Port, Config.TcpBacklog);
         _boundAddresses = Config.Bind;
-        _listener.Start();
-        Log.Notice($"Server initialized");
-        try
+        // No command runs before the dataset is loaded and the AOF open: the lock is held until
+        // then, and let go during a long load only with Loading set (clients get -LOADING), as Redis.
+        lock (Sync)
         {
-            Persistence.LoadAtStartup();
-        }
-        catch
-        {
-            _listener.Dispose();
-            throw;
+            Loading = Persistence.HasDataToLoad();
+            _listener.Start();
+            Log.Notice($"Server initialized");
+            try
+            {
+                Persistence.LoadAtStartup();
+            }
+            catch
+            {
+                _listener.Dispose();
+                throw;
+            }
         }
         _cronThread = new Thread(CronLoop) { IsBackground = true, Name = "vigil-cron" };
         _cronThread.Start();

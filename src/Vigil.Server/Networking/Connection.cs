@@ -240,10 +240,7 @@ internal sealed class Connection
                 }
                 if (job != null)
                 {
-                    // Its own thread: a job blocks for as long as a transfer takes, and continuations
-                    // here may run on the socket engine's only thread.
-                    await Task.Factory.StartNew(() => job(_socket), CancellationToken.None, TaskCreationOptions.LongRunning,
-                        TaskScheduler.Default).Unwrap().ConfigureAwait(false);
+                    await RunExclusiveJob(job).ConfigureAwait(false);
                     continue;
                 }
                 // Writes these replies acknowledge reach the AOF first (as Redis's beforeSleep).
@@ -268,6 +265,14 @@ internal sealed class Connection
             Abort();
         }
     }
+
+    /// <summary>
+    /// On its own thread: a job blocks for as long as a transfer takes, and continuations here may
+    /// run on the socket engine's only thread. (A method of its own, so that the closure is made
+    /// only for a job, not on every pass of the send loop.)
+    /// </summary>
+    private Task RunExclusiveJob(Func<Socket, Task> job) =>
+        Task.Factory.StartNew(() => job(_socket), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
 
     /// <summary>Called under the lock when the client stopped being blocked: runs its waiting input on the pool.</summary>
     private void OnResumeRequested()

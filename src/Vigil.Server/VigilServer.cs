@@ -45,6 +45,7 @@ public sealed class VigilServer : IAsyncDisposable
         RenameCommands();
         AddCronJob(new ActiveExpiry(this).RunCycle);
         AddCronJob(new ClientTimeouts(this).Check);
+        ClientPause = new ClientPause(this);
         ServerInfoSections.Register(this);
         RegisterConfigAppliers();
     }
@@ -81,6 +82,9 @@ public sealed class VigilServer : IAsyncDisposable
     /// <summary>What INFO prints: each feature adds its own section.</summary>
     public InfoSections Info { get; } = new();
 
+    /// <summary>CLIENT PAUSE: which clients' commands wait, and until when.</summary>
+    public ClientPause ClientPause { get; }
+
     /// <summary>What CONFIG SET does after changing a directive: each feature adds its own.</summary>
     public ConfigAppliers ConfigAppliers { get; } = new();
 
@@ -91,6 +95,9 @@ public sealed class VigilServer : IAsyncDisposable
     public string RunId { get; }
 
     public long StartTimeMs { get; }
+
+    /// <summary>The supervisor the host talks to ("systemd"), or "no" (INFO process_supervised).</summary>
+    public string SupervisedBy { get; init; } = "no";
 
     /// <summary>DEBUG SET-ACTIVE-EXPIRE: whether the cron deletes expired keys it samples.</summary>
     public bool ActiveExpireEnabled { get; set; } = true;
@@ -107,7 +114,7 @@ public sealed class VigilServer : IAsyncDisposable
     /// <summary>True while the dataset is being loaded: commands without the loading flag get -LOADING.</summary>
     public bool Loading { get; set; }
 
-    public bool AuthRequired => Config.RequirePass.Length > 0;
+    public bool AuthRequired => !Config.DefaultUser.NoPass;
 
     /// <summary>Where the node listens (the real port when configured with port 0).</summary>
     public IReadOnlyList<IPEndPoint> Endpoints => _listener.Endpoints;
@@ -204,16 +211,22 @@ public sealed class VigilServer : IAsyncDisposable
     {
         _listener.Bind(Config.Bind, Config.Port, Config.TcpBacklog);
         _boundAddresses = Config.Bind;
-        _listener.Start();
-        Log.Notice($"Server initialized");
-        try
+        // No command runs before the dataset is loaded and the AOF open: the lock is held until
+        // then, and let go during a long load only with Loading set (clients get -LOADING), as Redis.
+        lock (Sync)
         {
-            Persistence.LoadAtStartup();
-        }
-        catch
-        {
-            _listener.Dispose();
-            throw;
+            Loading = Persistence.HasDataToLoad();
+            _listener.Start();
+            Log.Notice($"Server initialized");
+            try
+            {
+                Persistence.LoadAtStartup();
+            }
+            catch
+            {
+                _listener.Dispose();
+                throw;
+            }
         }
         _cronThread = new Thread(CronLoop) { IsBackground = true, Name = "vigil-cron" };
         _cronThread.Start();

@@ -38,6 +38,7 @@ public delegate void ServeBlocked(CommandContext ctx, byte[] key, object value);
 public sealed class BlockingManager
 {
     private const string UnblockedError = "-UNBLOCKED client unblocked via CLIENT UNBLOCK";
+    private const string RoleChangedError = "-UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)";
 
     private readonly VigilServer _server;
     private readonly KeyTable<WaitingKey>?[] _byDb;
@@ -59,8 +60,6 @@ public sealed class BlockingManager
         server.ClientResetting += Forget;
         server.AddCronJob(FireTimeouts);
     }
-
-    public int BlockedClients => _blocked.Count;
 
     /// <summary>
     /// Whether a blocking command of <paramref name="client"/> may block. Inside MULTI/EXEC (and on
@@ -125,6 +124,34 @@ public sealed class BlockingManager
     }
 
     /// <summary>
+    /// Blocks the running command's client on something other than keys (WAIT: replicas'
+    /// acknowledgements) until its owner calls <see cref="Release"/> or <paramref name="deadline"/>
+    /// (absolute Unix ms, 0 for never) passes; then, and on CLIENT UNBLOCK without ERROR,
+    /// <paramref name="replyWithoutRelease"/> writes the reply.
+    /// </summary>
+    public void BlockWithoutKeys(CommandContext ctx, long deadline, Action<CommandContext> replyWithoutRelease)
+    {
+        var client = ctx.Client;
+        var blocked = new BlockedClient(client, client.DbIndex, PackedCommand.FromContext(ctx, ctx.Command), deadline,
+            "", static (_, _, _) => { }, ++_sequence) { ReplyWithoutData = replyWithoutRelease };
+        client.Flags |= ClientFlags.Blocked;
+        _blocked[client] = blocked;
+        if (deadline != 0) _timeouts.Add(blocked);
+        UpdateStats();
+    }
+
+    /// <summary>Ends the wait of a client blocked by <see cref="BlockWithoutKeys"/>, <paramref name="reply"/> answering it.</summary>
+    public bool Release(Client client, Action<CommandContext> reply)
+    {
+        if (!_blocked.TryGetValue(client, out var blocked) || blocked.ReplyWithoutData == null) return false;
+        var ctx = LoadCommand(blocked);
+        int replyStart = ctx.Reply.Length;
+        reply(ctx);
+        Finish(blocked, ctx, replyStart, 0, _server.Dirty);
+        return true;
+    }
+
+    /// <summary>
     /// CLIENT UNBLOCK: ends a blocked client's wait as a timeout would, or with an UNBLOCKED error.
     /// False when the client is not blocked.
     /// </summary>
@@ -133,6 +160,19 @@ public sealed class BlockingManager
         if (!_blocked.TryGetValue(client, out var blocked)) return false;
         EndWithoutData(blocked, withError ? UnblockedError : null);
         return true;
+    }
+
+    /// <summary>
+    /// disconnectAllBlockedClients: the node becomes a replica, where blocking makes no sense; every
+    /// blocked client gets an UNBLOCKED error and is closed once it has it.
+    /// </summary>
+    public void DisconnectAll()
+    {
+        foreach (var blocked in _blocked.Values.ToArray())
+        {
+            blocked.Client.Flags |= ClientFlags.CloseAfterReply;
+            EndWithoutData(blocked, RoleChangedError);
+        }
     }
 
     /// <summary>
@@ -235,13 +275,14 @@ public sealed class BlockingManager
         }
     }
 
-    /// <summary>replyToBlockedClientTimedOut (a null array), or an error; then unblocks.</summary>
+    /// <summary>replyToBlockedClientTimedOut (a null array, or the keyless wait's own reply), or an error; then unblocks.</summary>
     private void EndWithoutData(BlockedClient blocked, string? error)
     {
         var ctx = LoadCommand(blocked);
         int replyStart = ctx.Reply.Length;
-        if (error == null) ctx.Reply.WriteNullArray();
-        else ctx.Error(error);
+        if (error != null) ctx.Error(error);
+        else if (blocked.ReplyWithoutData != null) blocked.ReplyWithoutData(ctx);
+        else ctx.Reply.WriteNullArray();
         Finish(blocked, ctx, replyStart, 0, _server.Dirty);
     }
 
@@ -295,6 +336,7 @@ public sealed class BlockingManager
     {
         _server.Stats.BlockedClients = _blocked.Count;
         _server.Stats.BlockedKeys = _blockedKeys;
+        _server.Stats.ClientsInTimeoutTable = _timeouts.Count;
     }
 
     /// <summary>A key some clients wait on (an entry of db->blocking_keys), with its waiters in blocking order.</summary>
@@ -347,6 +389,9 @@ public sealed class BlockingManager
         public long Sequence { get; }
 
         public List<(WaitingKey Key, LinkedListNode<BlockedClient> Node)> Waits { get; } = new(1);
+
+        /// <summary>For a wait on something other than keys: its reply on timeout or CLIENT UNBLOCK.</summary>
+        public Action<CommandContext>? ReplyWithoutData { get; init; }
     }
 
     private sealed class DeadlineOrder : IComparer<BlockedClient>

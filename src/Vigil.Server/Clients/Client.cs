@@ -76,6 +76,9 @@ public sealed class Client
     /// <summary>The last command run, for CLIENT LIST's cmd= field.</summary>
     public string LastCommandName { get; set; } = "NULL";
 
+    /// <summary>The replication offset just after this client's last write reached the stream (woff: what WAIT waits for).</summary>
+    public long ReplicationOffset { get; set; }
+
     /// <summary>Bytes read but not yet parsed (CLIENT LIST qbuf=).</summary>
     public int QueryBufferLength { get; set; }
 

@@ -10,6 +10,8 @@ internal static class BuiltinCommands
         HashCommands.Register(server);
         SetCommands.Register(server);
         SortedSetCommands.Register(server);
+        BitmapCommands.Register(server);
+        HyperLogLogCommands.Register(server);
         KeyCommands.Register(server);
         ListCommands.Register(server);
         DumpRestoreCommands.Register(server);
@@ -18,6 +20,7 @@ internal static class BuiltinCommands
         InfoCommand.Register(server);
         ConfigCommand.Register(server);
         ClientCommand.Register(server);
+        ClientUnblockCommand.Register(server);
         DebugCommand.Register(server);
         SlowLogCommand.Register(server);
         ServerCommands.Register(server);

@@ -5,7 +5,7 @@ using static Vigil.Server.Commands.CommandFlags;
 
 namespace Vigil.Server.Commands;
 
-/// <summary>SYNC, PSYNC, REPLCONF, REPLICAOF, SLAVEOF, ROLE.</summary>
+/// <summary>SYNC, PSYNC, REPLCONF, REPLICAOF, SLAVEOF, ROLE, WAIT.</summary>
 internal static class ReplicationCommands
 {
     private const string Group = "server";
@@ -20,6 +20,8 @@ internal static class ReplicationCommands
         t.Add("replicaof", 3, Admin | NoScript | Stale, 0, 0, 0, ctx => ReplicaOf(ctx, replication), Group);
         t.Add("slaveof", 3, Admin | NoScript | Stale, 0, 0, 0, ctx => ReplicaOf(ctx, replication), Group);
         t.Add("role", 1, NoScript | Loading | Stale | Fast, 0, 0, 0, ctx => replication.WriteRole(ctx.Reply), Group);
+        var waits = new ReplicaWaits(server, replication.Source);
+        t.Add("wait", 3, NoScript, 0, 0, 0, waits.Wait, "generic");
     }
 
     /// <summary>

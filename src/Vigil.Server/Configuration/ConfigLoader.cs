@@ -86,6 +86,8 @@ public static class ConfigLoader
                 continue;
             }
             var values = parts.GetRange(1, parts.Count - 1).ToArray();
+            // A multi-argument directive given as one quoted argument (--client-output-buffer-limit "replica 1mb 1mb 0") is split, as Redis does.
+            if (directive.MultiArg && values.Length == 1 && values[0].Length > 0) values = values[0].Split(' ');
             if (!directive.MultiArg && values.Length != 1) throw Fatal(n + 1, line, "wrong number of arguments");
             string? error = directive.Set(config, values);
             if (error != null) throw Fatal(n + 1, line, error);
@@ -128,6 +130,9 @@ public static class ConfigLoader
                     ApplyLines(config, text);
                 }
                 return null;
+            case "user" when parts.Count >= 2:
+                if (parts[1] != "default") return $"Error in user declaration '{parts[1]}': Vigil has only the default user";
+                return config.DefaultUser.Apply(parts.Skip(2)) is { } refused ? $"Error in user declaration '{refused.Rule}': {refused.Reason}" : null;
             case "rename-command" when parts.Count == 3:
                 config.RenamedCommands.Add((parts[1], parts[2]));
                 return null;

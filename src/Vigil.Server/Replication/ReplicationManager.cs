@@ -44,7 +44,9 @@ internal sealed class ReplicationManager
         server.Executor.Propagate += ctx =>
         {
             // A replica passes on its master's stream as received; its own writes stay local.
-            if (!_server.Config.IsReplica) Source.FeedCommand(ctx);
+            if (_server.Config.IsReplica) return;
+            Source.FeedCommand(ctx);
+            ctx.Client.ReplicationOffset = _state.MasterReplOffset;
         };
         server.Keyspace.KeyExpired += (db, key) =>
         {
@@ -76,6 +78,7 @@ internal sealed class ReplicationManager
         _server.Keyspace.IsReplica = true;
         _server.Log.Role = 'S';
         if (_link != null) ReleaseLink(_link);
+        _server.Blocking.DisconnectAll();
         if (wasMaster)
         {
             // Its own history is what the new master may share (it was this node's replica, say).

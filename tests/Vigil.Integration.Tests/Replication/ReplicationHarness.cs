@@ -63,6 +63,25 @@ public sealed class Node : IDisposable
         return role[0].Text == "master" ? role[1].Integer : role[3].Text == "connected" ? role[4].Integer : -1;
     }
 
+    /// <summary>INFO &lt;section&gt; as field → value.</summary>
+    public Dictionary<string, string> Info(string section)
+    {
+        var fields = new Dictionary<string, string>();
+        foreach (var line in (Call("INFO", section).Text ?? "").Split("\r\n"))
+        {
+            int colon = line.IndexOf(':');
+            if (colon > 0 && !line.StartsWith('#')) fields[line[..colon]] = line[(colon + 1)..];
+        }
+        return fields;
+    }
+
+    /// <summary>INFO stats' sync_full and sync_partial_ok: how this master served its replicas.</summary>
+    public (long Full, long PartialOk) SyncCounts()
+    {
+        var stats = Info("stats");
+        return (long.Parse(stats["sync_full"]), long.Parse(stats["sync_partial_ok"]));
+    }
+
     /// <summary>kill -9.</summary>
     public void Kill()
     {

@@ -248,4 +248,41 @@ public class MasterReplicaTests
         master.WaitUntilCaughtUp(replica);
         Assert.Equal(master.Contents(), replica.Contents());
     }
+
+    [Fact]
+    public void Wait_AnswersOnceReplicasAcknowledgedTheClientsWrites()
+    {
+        using var master = ReplicationNode.Master();
+        using var first = ReplicationNode.ReplicaOf(master);
+        using var second = ReplicationNode.ReplicaOf(master);
+        master.WaitForOnlineReplicas(2);
+        using var c = master.Connect();
+        Assert.Equal("+OK", c.CallText("SET", "k", "v"));
+        // Generous timeout: it answers as soon as both ACK (it asks them with GETACK), not after it.
+        Assert.Equal(":2", c.CallText("WAIT", "2", "60000"));
+        Assert.Equal(":2", c.CallText("WAIT", "1", "0"));
+        // More replicas than exist: the timeout answers with the count that did acknowledge.
+        Assert.Equal(":2", c.CallText("WAIT", "3", "200"));
+        c.Call("MULTI");
+        c.Call("WAIT", "5", "0");
+        Assert.Equal("*[:2]", c.CallText("EXEC"));
+    }
+
+    [Fact]
+    public void Wait_WithoutReplicas_TimesOutWithZero_AndOnAReplicaIsRefused()
+    {
+        using var master = ReplicationNode.Master();
+        using (var c = master.Connect())
+        {
+            c.Call("SET", "k", "v");
+            Assert.Equal(":0", c.CallText("WAIT", "0", "0"));
+            Assert.Equal(":0", c.CallText("WAIT", "1", "100"));
+            Assert.Equal("-ERR value is not an integer or out of range", c.CallText("WAIT", "a", "0"));
+            Assert.Equal("-ERR timeout is negative", c.CallText("WAIT", "0", "-1"));
+            Assert.Equal("-ERR timeout is not an integer or out of range", c.CallText("WAIT", "0", "1.5"));
+        }
+        using var replica = ReplicationNode.ReplicaOf(master);
+        using var r = replica.Connect();
+        Assert.StartsWith("-ERR WAIT cannot be used with replica instances.", r.CallText("WAIT", "0", "0"));
+    }
 }

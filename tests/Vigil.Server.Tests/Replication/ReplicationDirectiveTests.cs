@@ -105,4 +105,12 @@ public class ReplicationDirectiveTests
         Assert.Equal("admin", c.MasterUser);
         Assert.Equal("127.0.0.21", c.BindSourceAddr);
     }
+
+    [Fact]
+    public void ReplicaOutputLimit_GivenAsOneQuotedArgument_IsSplit()
+    {
+        var c = ConfigLoader.Load(["--client-output-buffer-limit", "replica 512kb 256kb 1", "--replicaof", "10.0.0.1 6380"]);
+        Assert.Equal(new OutputBufferLimit(512 * 1024, 256 * 1024, 1), c.ClientOutputBufferLimit.Replica);
+        Assert.Equal("10.0.0.1", c.ReplicaOfHost);
+    }
 }

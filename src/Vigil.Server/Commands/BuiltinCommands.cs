@@ -19,6 +19,7 @@ internal static class BuiltinCommands
         InfoCommand.Register(server);
         ConfigCommand.Register(server);
         ClientCommand.Register(server);
+        ClientUnblockCommand.Register(server);
         DebugCommand.Register(server);
         SlowLogCommand.Register(server);
         ServerCommands.Register(server);

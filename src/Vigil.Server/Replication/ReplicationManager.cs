@@ -78,6 +78,7 @@ internal sealed class ReplicationManager
         _server.Keyspace.IsReplica = true;
         _server.Log.Role = 'S';
         if (_link != null) ReleaseLink(_link);
+        _server.Blocking.DisconnectAll();
         if (wasMaster)
         {
             // Its own history is what the new master may share (it was this node's replica, say).

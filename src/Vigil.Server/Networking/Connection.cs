@@ -104,6 +104,7 @@ internal sealed class Connection
         string? protocolError = _client.HasFlag(ClientFlags.Blocked) ? null : RunCommands();
         _client.QueryBufferLength = _end - _start;
         _client.QueryBufferFree = _receive.Length - _end;
+        TrackMemory();
         if (protocolError == null) return;
         _server.Stats.CountError(protocolError);
         _client.Output.WriteError("ERR " + protocolError);
@@ -147,6 +148,8 @@ internal sealed class Connection
     /// </summary>
     private string? ParseBatch(in ParseLimits limits)
     {
+        // What an incomplete command still needs; once it parsed, a big buffer may go back to the pool.
+        _needed = 0;
         while (_start < _end)
         {
             var status = RequestParser.TryParse(_receive.AsSpan(_start, _end - _start), _start, _parsed, limits,
@@ -172,8 +175,17 @@ internal sealed class Connection
 
     private bool MakeRoomLocked()
     {
-        lock (_server.Sync) return MakeRoom();
+        lock (_server.Sync)
+        {
+            bool room = MakeRoom();
+            TrackMemory();
+            return room;
+        }
     }
+
+    /// <summary>Tells used_memory what this client's buffers hold now. Under the lock.</summary>
+    private void TrackMemory() =>
+        _server.UsedMemory.UpdateClient(_client, (long)_receive.Length + _client.Output.Capacity + _sending.Capacity);
 
     /// <summary>Makes space to receive into; false when the query buffer would pass its limit.</summary>
     private bool MakeRoom()
@@ -254,13 +266,11 @@ internal sealed class Connection
                         toSend = _sending;
                     }
                     if (job == null) durableMark = _server.Persistence.DurabilityMark();
+                    TrackMemory();
                 }
                 if (job != null)
                 {
-                    // Its own thread: a job blocks for as long as a transfer takes, and continuations
-                    // here may run on the socket engine's only thread.
-                    await Task.Factory.StartNew(() => job(_socket), CancellationToken.None, TaskCreationOptions.LongRunning,
-                        TaskScheduler.Default).Unwrap().ConfigureAwait(false);
+                    await RunExclusiveJob(job).ConfigureAwait(false);
                     continue;
                 }
                 // Writes these replies acknowledge reach the AOF first (as Redis's beforeSleep).
@@ -286,6 +296,13 @@ internal sealed class Connection
         }
     }
 
+    /// <summary>
+    /// On its own thread: a job blocks for as long as a transfer takes, and continuations here may
+    /// run on the socket engine's only thread. (A method of its own, so that the closure is made
+    /// only for a job, not on every pass of the send loop.)
+    /// </summary>
+    private Task RunExclusiveJob(Func<Socket, Task> job) =>
+        Task.Factory.StartNew(() => job(_socket), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     /// <summary>Under the lock: no send is in progress any more; whoever waits for that goes on.</summary>
     private void EndSend()
     {
@@ -366,6 +383,7 @@ internal sealed class Connection
     /// <summary>Called under the lock when someone else wrote to this client's output.</summary>
     private void OnFlushRequested()
     {
+        TrackMemory();
         if (_sendInProgress || _client.Output.Length == 0) return;
         _sendInProgress = true;
         ThreadPool.UnsafeQueueUserWorkItem(static c => _ = c.SendPendingAsync(), this, preferLocal: false);

@@ -22,7 +22,7 @@ public class EvictionLoadTests(ITestOutputHelper output)
     private static readonly bool Matrix = Environment.GetEnvironmentVariable("VIGIL_EVICTION_MATRIX") == "1";
 
     [Theory]
-    [InlineData("allkeys-lru", LoadClient.RedisPy, 96, true)]
+    [InlineData("allkeys-lru", LoadClient.RedisPy, 128, true)]
     [InlineData("allkeys-lfu", LoadClient.StackExchange, 512, true)]
     [InlineData("volatile-ttl", LoadClient.RedisPy, 128, true)]
     [InlineData("volatile-lru", LoadClient.RedisPy, 128, false)]

@@ -96,6 +96,9 @@ public sealed class VigilServer : IAsyncDisposable
 
     public long StartTimeMs { get; }
 
+    /// <summary>The supervisor the host talks to ("systemd"), or "no" (INFO process_supervised).</summary>
+    public string SupervisedBy { get; init; } = "no";
+
     /// <summary>DEBUG SET-ACTIVE-EXPIRE: whether the cron deletes expired keys it samples.</summary>
     public bool ActiveExpireEnabled { get; set; } = true;
 
@@ -111,7 +114,7 @@ public sealed class VigilServer : IAsyncDisposable
     /// <summary>True while the dataset is being loaded: commands without the loading flag get -LOADING.</summary>
     public bool Loading { get; set; }
 
-    public bool AuthRequired => Config.RequirePass.Length > 0;
+    public bool AuthRequired => !Config.DefaultUser.NoPass;
 
     /// <summary>Where the node listens (the real port when configured with port 0).</summary>
     public IReadOnlyList<IPEndPoint> Endpoints => _listener.Endpoints;

@@ -11,6 +11,7 @@ internal static class BuiltinCommands
         SetCommands.Register(server);
         SortedSetCommands.Register(server);
         BitmapCommands.Register(server);
+        HyperLogLogCommands.Register(server);
         KeyCommands.Register(server);
         ListCommands.Register(server);
         DumpRestoreCommands.Register(server);

@@ -31,6 +31,7 @@ public sealed class VigilServer : IAsyncDisposable
         Log = log ?? new ServerLog();
         Keyspace = new Keyspace(config.Databases);
         Keyspace.IsReplica = config.IsReplica;
+        UsedMemory = new Eviction.UsedMemory(this);
         Commands = new CommandTable();
         Executor = new CommandExecutor(this);
         SlowLog = new SlowLog(this);
@@ -41,6 +42,7 @@ public sealed class VigilServer : IAsyncDisposable
         RunId = Convert.ToHexString(RandomNumberGenerator.GetBytes(20)).ToLowerInvariant();
         StartTimeMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         Blocking = new BlockingManager(this);
+        Evictor = new Eviction.Evictor(this);
         BuiltinCommands.Register(this);
         RenameCommands();
         AddCronJob(new ActiveExpiry(this).RunCycle);
@@ -66,6 +68,12 @@ public sealed class VigilServer : IAsyncDisposable
     public ClientRegistry Clients { get; } = new();
 
     public ServerStats Stats { get; } = new();
+
+    /// <summary>used_memory, kept up to date (INFO memory, maxmemory).</summary>
+    public Eviction.UsedMemory UsedMemory { get; }
+
+    /// <summary>maxmemory: evicts keys before commands run, or refuses those that would add data.</summary>
+    public Eviction.Evictor Evictor { get; }
 
     public SlowLog SlowLog { get; }
 
@@ -186,19 +194,7 @@ public sealed class VigilServer : IAsyncDisposable
             Log.MinimumLevel = ServerLog.Parse(Config.LogLevel);
             return null;
         });
-        ApplyEvictionSettings();
-        ConfigAppliers.Add("maxmemory-policy", ApplyEvictionSettings);
-        ConfigAppliers.Add("lfu-log-factor", ApplyEvictionSettings);
-        ConfigAppliers.Add("lfu-decay-time", ApplyEvictionSettings);
-    }
-
-    /// <summary>The keyspace keeps LFU counters or LRU clocks in its access stamps according to maxmemory-policy.</summary>
-    private string? ApplyEvictionSettings()
-    {
-        Keyspace.LfuEnabled = Config.LfuPolicy;
-        Keyspace.LfuLogFactor = Config.LfuLogFactor;
-        Keyspace.LfuDecayTime = Config.LfuDecayTime;
-        return null;
+        Evictor.RegisterConfigAppliers(ConfigAppliers);
     }
 
     private string[] _boundAddresses = [];
@@ -304,6 +300,7 @@ public sealed class VigilServer : IAsyncDisposable
 
     internal void OnClientClosed(Client client)
     {
+        UsedMemory.UpdateClient(client, 0);
         Clients.Remove(client);
         ClientClosed?.Invoke(client);
     }

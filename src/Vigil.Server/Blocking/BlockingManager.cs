@@ -207,6 +207,7 @@ public sealed class BlockingManager
         {
             _serving.Clear();
             keyspace.InWriteCommand = wasWriting;
+            keyspace.SettleMemory();
             _handling = false;
         }
     }

@@ -105,6 +105,7 @@ internal sealed class Connection
         string? protocolError = _client.HasFlag(ClientFlags.Blocked) ? null : RunCommands();
         _client.QueryBufferLength = _end - _start;
         _client.QueryBufferFree = _receive.Length - _end;
+        TrackMemory();
         if (protocolError == null) return;
         _server.Stats.CountError(protocolError);
         _client.Output.WriteError("ERR " + protocolError);
@@ -148,6 +149,8 @@ internal sealed class Connection
     /// </summary>
     private string? ParseBatch(in ParseLimits limits)
     {
+        // What an incomplete command still needs; once it parsed, a big buffer may go back to the pool.
+        _needed = 0;
         while (_start < _end)
         {
             var status = RequestParser.TryParse(_receive.AsSpan(_start, _end - _start), _start, _parsed, limits,
@@ -173,8 +176,17 @@ internal sealed class Connection
 
     private bool MakeRoomLocked()
     {
-        lock (_server.Sync) return MakeRoom();
+        lock (_server.Sync)
+        {
+            bool room = MakeRoom();
+            TrackMemory();
+            return room;
+        }
     }
+
+    /// <summary>Tells used_memory what this client's buffers hold now. Under the lock.</summary>
+    private void TrackMemory() =>
+        _server.UsedMemory.UpdateClient(_client, (long)_receive.Length + _client.Output.Capacity + _sending.Capacity);
 
     /// <summary>Makes space to receive into; false when the query buffer would pass its limit.</summary>
     private bool MakeRoom()
@@ -255,6 +267,7 @@ internal sealed class Connection
                         toSend = _sending;
                     }
                     if (job == null) durableMark = _server.Persistence.DurabilityMark();
+                    TrackMemory();
                 }
                 if (job != null)
                 {
@@ -356,6 +369,7 @@ internal sealed class Connection
     /// <summary>Called under the lock when someone else wrote to this client's output.</summary>
     private void OnFlushRequested()
     {
+        TrackMemory();
         if (_sendInProgress || _client.Output.Length == 0) return;
         _sendInProgress = true;
         ThreadPool.UnsafeQueueUserWorkItem(static c => _ = c.SendPendingAsync(), this, preferLocal: false);

@@ -53,6 +53,7 @@ internal sealed class ReplicationManager
             if (!_server.Config.IsReplica) _server.Executor.PropagateGenerated(db.Id, [Del, key]);
         };
         server.ClientClosed += Source.OnClientClosed;
+        server.UsedMemory.ReplicationBacklog = () => Source.Backlog?.Size ?? 0;
         server.AddCronJob(Tick);
         server.Info.Add("replication", WriteInfo);
         server.Persistence.ReplicationInfo = SaveInfo;

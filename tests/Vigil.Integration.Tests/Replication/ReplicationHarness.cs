@@ -203,8 +203,8 @@ public static class Replicas
 
 /// <summary>
 /// Writes to a master from a thread of its own while replicas attach, resync and fail: random
-/// commands over every supported type and a few databases, with relative and absolute expiry,
-/// short-lived keys and transactions. Bounded in count and time.
+/// commands over every type (strings, hashes, sets, lists, sorted sets) and a few databases,
+/// with relative and absolute expiry, short-lived keys and transactions. Bounded in count and time.
 /// </summary>
 public sealed class ConcurrentWriter : IDisposable
 {
@@ -273,7 +273,7 @@ public sealed class ConcurrentWriter : IDisposable
         string key = "key:" + _random.Next(300);
         string member = "m" + _random.Next(20);
         string number = _random.Next(-1000, 1000).ToString();
-        int kinds = _collections ? 22 : 12;
+        int kinds = _collections ? 30 : 12;
         return _random.Next(kinds) switch
         {
             0 => ["SELECT", _random.Next(Replicas.Databases).ToString()],
@@ -294,7 +294,13 @@ public sealed class ConcurrentWriter : IDisposable
             18 => ["SREM", "set:" + _random.Next(40), member],
             19 => ["SADD", "short:" + _random.Next(50), member],
             20 => ["PEXPIRE", "short:" + _random.Next(50), (50 + _random.Next(500)).ToString()],
-            _ => ["EXPIRE", "hash:" + _random.Next(40), (1000 + _random.Next(1000)).ToString()],
+            21 => ["EXPIRE", "hash:" + _random.Next(40), (1000 + _random.Next(1000)).ToString()],
+            22 or 23 => ["RPUSH", "list:" + _random.Next(40), member, number],
+            24 => ["LPOP", "list:" + _random.Next(40)],
+            25 => ["LTRIM", "list:" + _random.Next(40), "0", "50"],
+            26 or 27 => ["ZADD", "zset:" + _random.Next(40), number, member],
+            28 => ["ZINCRBY", "zset:" + _random.Next(40), "1.5", member],
+            _ => ["ZREM", "zset:" + _random.Next(40), member],
         };
     }
 

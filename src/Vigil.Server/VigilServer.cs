@@ -45,6 +45,7 @@ public sealed class VigilServer : IAsyncDisposable
         RenameCommands();
         AddCronJob(new ActiveExpiry(this).RunCycle);
         AddCronJob(new ClientTimeouts(this).Check);
+        ClientPause = new ClientPause(this);
         ServerInfoSections.Register(this);
         RegisterConfigAppliers();
     }
@@ -80,6 +81,9 @@ public sealed class VigilServer : IAsyncDisposable
 
     /// <summary>What INFO prints: each feature adds its own section.</summary>
     public InfoSections Info { get; } = new();
+
+    /// <summary>CLIENT PAUSE: which clients' commands wait, and until when.</summary>
+    public ClientPause ClientPause { get; }
 
     /// <summary>What CONFIG SET does after changing a directive: each feature adds its own.</summary>
     public ConfigAppliers ConfigAppliers { get; } = new();

@@ -51,6 +51,14 @@ internal static class ServerHost
             return 1;
         }
 
+        if (config.Daemonize)
+        {
+            if (!Daemon.IsChild) return Daemon.LaunchChild(args);
+            Daemon.DetachSession();
+            // As Redis: a daemon always has a pidfile.
+            if (config.PidFile.Length == 0) config.PidFile = Daemon.DefaultPidFile;
+        }
+
         var log = new ServerLog { MinimumLevel = ServerLog.Parse(config.LogLevel) };
         if (config.LogFile.Length > 0) log.UseFile(config.LogFile);
         log.Notice("oO0OoO0OoO0Oo Vigil is starting oO0OoO0OoO0Oo");
@@ -83,7 +91,8 @@ internal static class ServerHost
             log.Warning(e.Message);
             return 1;
         }
-        if (config.PidFile.Length > 0) File.WriteAllText(config.PidFile, Environment.ProcessId + "\n");
+        WritePidFile(config.PidFile, log);
+        if (config.Daemonize) Daemon.SignalReady();
 
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
         {
@@ -100,5 +109,19 @@ internal static class ServerHost
         server.Stopped.GetAwaiter().GetResult();
         if (config.PidFile.Length > 0) File.Delete(config.PidFile);
         return 0;
+    }
+
+    /// <summary>createPidFile: a pidfile that cannot be written is logged, not fatal, as in Redis.</summary>
+    private static void WritePidFile(string path, ServerLog log)
+    {
+        if (path.Length == 0) return;
+        try
+        {
+            File.WriteAllText(path, Environment.ProcessId + "\n");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            log.Warning($"Failed to write PID file: {e.Message}");
+        }
     }
 }

@@ -29,6 +29,8 @@ public enum ClientFlags
     PubSub = 1 << 11,
     /// <summary>CLIENT NO-TOUCH on: its commands leave the keys' access time and frequency alone.</summary>
     NoTouch = 1 << 12,
+    /// <summary>Blocked by CLIENT PAUSE: the command that found the pause runs again once it ends.</summary>
+    Postponed = 1 << 13,
 }
 
 public enum ReplyMode

@@ -10,6 +10,7 @@ internal static class BuiltinCommands
         HashCommands.Register(server);
         SetCommands.Register(server);
         SortedSetCommands.Register(server);
+        BitmapCommands.Register(server);
         KeyCommands.Register(server);
         ListCommands.Register(server);
         DumpRestoreCommands.Register(server);

@@ -78,6 +78,12 @@ internal static class ClientCommand
         client.AddSubcommand("reply", 3, session, Reply);
         client.AddSubcommand("no-evict", 3, Admin | session, ctx => SetFlag(ctx, ClientFlags.NoEvict));
         client.AddSubcommand("no-touch", 3, session, ctx => SetFlag(ctx, ClientFlags.NoTouch));
+        client.AddSubcommand("pause", -3, Admin | session, Pause);
+        client.AddSubcommand("unpause", 2, Admin | session, ctx =>
+        {
+            ctx.Server.ClientPause.Unpause();
+            ctx.Reply.WriteOk();
+        });
         client.AddSubcommand("getredir", 2, session, ctx => ctx.Reply.WriteInteger(-1));
         client.AddSubcommand("trackinginfo", 2, session, TrackingInfo);
     }
@@ -301,6 +307,34 @@ internal static class ClientCommand
         {
             ctx.SyntaxError();
         }
+    }
+
+    /// <summary>CLIENT PAUSE milliseconds [WRITE|ALL]: ALL unless WRITE is given.</summary>
+    private static void Pause(CommandContext ctx)
+    {
+        if (!ctx.TryGetInt64(2, out long timeout, "ERR timeout is not an integer or out of range")) return;
+        if (timeout < 0)
+        {
+            ctx.Error("ERR timeout is negative");
+            return;
+        }
+        var mode = PauseMode.All;
+        if (ctx.ArgCount == 4)
+        {
+            if (ctx.ArgIs(3, "write"u8)) mode = PauseMode.Write;
+            else if (!ctx.ArgIs(3, "all"u8))
+            {
+                ctx.Error("ERR CLIENT PAUSE mode must be WRITE or ALL");
+                return;
+            }
+        }
+        else if (ctx.ArgCount > 4)
+        {
+            ctx.SyntaxError();
+            return;
+        }
+        ctx.Server.ClientPause.Pause(mode, ctx.Now + timeout);
+        ctx.Reply.WriteOk();
     }
 
     private static void SetFlag(CommandContext ctx, ClientFlags flag)

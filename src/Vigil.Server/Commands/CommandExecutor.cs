@@ -40,7 +40,7 @@ public sealed class CommandExecutor
         var command = Resolve(ctx);
         // CLIENT LIST's cmd= names the command being run, as c->lastcmd, set at lookup.
         client.LastCommandName = command?.FullName ?? "NULL";
-        if (command != null && Admit(ctx, command))
+        if (command != null && Admit(ctx, command) && !_server.ClientPause.Postpones(client, command))
         {
             if (client.HasFlag(ClientFlags.Multi) && !IsTransactionControl(command))
             {

@@ -45,6 +45,7 @@ public static class PersistenceDirectives
         ConfigDirectives.Bool("aof-load-truncated", true, true, c => c.AofLoadTruncated, (c, v) => c.AofLoadTruncated = v),
         ConfigDirectives.Bool("aof-use-rdb-preamble", true, true, c => c.AofUseRdbPreamble, (c, v) => c.AofUseRdbPreamble = v),
         ConfigDirectives.Bool("aof-timestamp-enabled", true, false, c => c.AofTimestampEnabled, (c, v) => c.AofTimestampEnabled = v),
+        ConfigDirectives.Bool("aof-disable-auto-gc", true, false, c => c.AofDisableAutoGc, (c, v) => c.AofDisableAutoGc = v),
         ConfigDirectives.Bool("aof-rewrite-incremental-fsync", true, true, c => c.AofRewriteIncrementalFsync, (c, v) => c.AofRewriteIncrementalFsync = v),
         ConfigDirectives.Bool("rdb-save-incremental-fsync", true, true, c => c.RdbSaveIncrementalFsync, (c, v) => c.RdbSaveIncrementalFsync = v),
     ];

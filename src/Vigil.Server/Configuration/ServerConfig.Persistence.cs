@@ -46,6 +46,9 @@ public sealed partial class ServerConfig
     public bool AofLoadTruncated { get; set; } = true;
     public bool AofUseRdbPreamble { get; set; } = true;
     public bool AofTimestampEnabled { get; set; }
+
+    /// <summary>aof-disable-auto-gc: keep AOF history files after a rewrite (a debugging aid).</summary>
+    public bool AofDisableAutoGc { get; set; }
     public bool AofRewriteIncrementalFsync { get; set; } = true;
     public bool RdbSaveIncrementalFsync { get; set; } = true;
 

@@ -113,7 +113,10 @@ internal sealed class Connection
                 if (_client.HasFlag(ClientFlags.CloseAfterReply) || _client.HasFlag(ClientFlags.CloseAsap)) return null;
                 int i = _resumeAt++;
                 _server.Executor.Execute(_client, _receive, _parsed.Args, _parsed.ArgStart(i), _parsed.ArgCount(i));
-                if (_client.HasFlag(ClientFlags.Blocked)) return null;
+                if (!_client.HasFlag(ClientFlags.Blocked)) continue;
+                // A command CLIENT PAUSE held did not run: it runs again when the pause ends.
+                if (_client.HasFlag(ClientFlags.Postponed)) _resumeAt = i;
+                return null;
             }
             _parsed.Clear();
             _resumeAt = 0;

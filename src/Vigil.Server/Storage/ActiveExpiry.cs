@@ -20,7 +20,7 @@ internal sealed class ActiveExpiry
     public void RunCycle()
     {
         var keyspace = _server.Keyspace;
-        if (keyspace.IsReplica || !_server.ActiveExpireEnabled) return;
+        if (keyspace.IsReplica || keyspace.DeletionsPaused || !_server.ActiveExpireEnabled) return;
         long budgetTicks = System.Diagnostics.Stopwatch.Frequency / Math.Max(1, _server.Config.Hz) / 4;
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
         long totalSampled = 0, totalExpired = 0;

@@ -182,6 +182,8 @@ public sealed class Database
         // A replica leaves expiry to its master's DEL: the master's commands still see the key (as they
         // did on the master), everyone else sees it gone.
         if (_keyspace.IsReplica) return !_keyspace.ApplyingMasterStream;
+        // CLIENT PAUSE keeps the dataset still: the key reads as gone but stays until the pause ends.
+        if (_keyspace.DeletionsPaused) return true;
         var storedKey = _main.KeyAt(slot)!;
         DeleteExpired(storedKey, hash);
         return true;

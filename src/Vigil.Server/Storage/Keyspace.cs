@@ -40,6 +40,9 @@ public sealed class Keyspace
     /// <summary>Set while a snapshot is being written: write commands copy collections before changing them.</summary>
     public Persistence.SnapshotGuard? CopyOnWrite { get; set; }
 
+    /// <summary>True during CLIENT PAUSE: expired keys read as missing but are not deleted (as on a replica).</summary>
+    public bool DeletionsPaused { get; set; }
+
     /// <summary>True while a CLIENT NO-TOUCH client's command runs: lookups do not count as accesses.</summary>
     public bool NoTouch { get; set; }
 

@@ -70,6 +70,21 @@ public sealed class ServerProcess : IDisposable
     }
 
     /// <summary>
+    /// Starts `vigil server` (or redis-server, <paramref name="redis"/>) with a config file, then a free
+    /// loopback port, a directory of its own and <paramref name="directives"/> on the command line.
+    /// </summary>
+    public static ServerProcess StartWithConfigFile(bool redis, string configFile, params string[] directives)
+    {
+        int port = FreePort.Next();
+        string dir = Directory.CreateTempSubdirectory("vigil-it-").FullName;
+        var args = new List<string>(redis ? [] : ["server"]) { configFile, "--port", port.ToString(), "--dir", dir };
+        args.AddRange(directives);
+        var process = new ServerProcess(redis ? Paths.RedisServer : Paths.Vigil, args, "127.0.0.1", port, dir, ownsDir: true);
+        process.WaitUntilReady(TimeSpan.FromSeconds(20));
+        return process;
+    }
+
+    /// <summary>
     /// Starts `vigil server` (or redis-server, <paramref name="redis"/>) bound to <paramref name="host"/>
     /// (any 127.0.0.0/8 address), with persistence and protected mode off and outgoing links leaving from that address,
     /// in a directory the caller owns (so a restart finds its files).

@@ -222,6 +222,73 @@ public class ClientCommandTests
         Assert.Equal("-ERR LIB-NAME cannot contain spaces, newlines or special characters.", c.CallText("CLIENT", "SETINFO", "LIB-NAME", "a b"));
     }
 
+    private static bool IsPostponed(TestServer server, long id)
+    {
+        lock (server.Server.Sync) return server.Server.Clients.Find(id)?.HasFlag(Vigil.Server.Clients.ClientFlags.Postponed) == true;
+    }
+
+    private static bool WaitUntil(Func<bool> condition)
+    {
+        var deadline = Environment.TickCount64 + 10_000;
+        while (Environment.TickCount64 < deadline)
+        {
+            if (condition()) return true;
+            Thread.Sleep(10);
+        }
+        return condition();
+    }
+
+    [Fact]
+    public void PauseWrite_HoldsWritesAndTheirFollowers_ReadsGoOn_UntilUnpause()
+    {
+        using var server = new TestServer();
+        using var admin = server.Connect();
+        using var writer = server.Connect();
+        using var reader = server.Connect();
+        long writerId = writer.Call("CLIENT", "ID").Integer;
+        Assert.Equal("+OK", admin.CallText("CLIENT", "PAUSE", "100000", "WRITE"));
+        writer.SendRaw([.. RawClient.Encode("SET", "k", "v"), .. RawClient.Encode("GET", "k")]);
+        Assert.True(WaitUntil(() => IsPostponed(server, writerId)));
+        Assert.Equal("$nil", reader.CallText("GET", "k"));
+        Assert.Equal("+OK", admin.CallText("CLIENT", "UNPAUSE"));
+        Assert.Equal("+OK", writer.Read().ToString());
+        Assert.Equal("$v", writer.Read().ToString());
+    }
+
+    [Fact]
+    public void PauseAll_HoldsEveryClient_UntilItEnds()
+    {
+        using var server = new TestServer();
+        using var admin = server.Connect();
+        using var c = server.Connect();
+        long id = c.Call("CLIENT", "ID").Integer;
+        Assert.Equal("+OK", admin.CallText("CLIENT", "PAUSE", "100000"));
+        c.SendRaw(RawClient.Encode("PING"));
+        Assert.True(WaitUntil(() => IsPostponed(server, id)));
+        lock (server.Server.Sync) server.Server.ClientPause.Unpause();
+        Assert.Equal("+PONG", c.Read().ToString());
+    }
+
+    [Fact]
+    public void Pause_EndsByItself_WhenItsTimeIsUp()
+    {
+        using var server = new TestServer();
+        using var c = server.Connect();
+        Assert.Equal("+OK", c.CallText("CLIENT", "PAUSE", "50", "ALL"));
+        Assert.Equal("+PONG", c.CallText("PING"));
+    }
+
+    [Theory]
+    [InlineData("-ERR timeout is not an integer or out of range", "abc")]
+    [InlineData("-ERR timeout is negative", "-1")]
+    [InlineData("-ERR CLIENT PAUSE mode must be WRITE or ALL", "10", "foo")]
+    public void Pause_BadArguments(string expected, params string[] args)
+    {
+        using var server = new TestServer();
+        using var c = server.Connect();
+        Assert.Equal(expected, c.CallText(["CLIENT", "PAUSE", .. args]));
+    }
+
     [Fact]
     public void TrackingViews_ReportTrackingOff()
     {

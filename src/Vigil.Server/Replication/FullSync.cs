@@ -119,6 +119,13 @@ internal sealed class FullSync
     {
         var config = _server.Config;
         var mark = Encoding.ASCII.GetBytes(Convert.ToHexString(RandomNumberGenerator.GetBytes(EofMarkLength / 2)).ToLowerInvariant());
+        // Ready before the mark goes out: a fast replica may acknowledge it before this thread gets the lock again.
+        Task firstAck;
+        lock (_server.Sync)
+        {
+            attached.FirstAck = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            firstAck = attached.FirstAck.Task;
+        }
         Write(output, "$EOF:");
         output.Write(mark);
         Write(output, "\r\n");
@@ -128,12 +135,9 @@ internal sealed class FullSync
         output.Write(mark);
         output.Flush();
         doneWithSnapshot();
-        Task firstAck;
         lock (_server.Sync)
         {
             if (replica.HasFlag(ClientFlags.CloseAsap)) return;
-            attached.FirstAck = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            firstAck = attached.FirstAck.Task;
             _source.PutOnline(replica, attached);
             _server.Log.Notice($"Streamed RDB transfer with replica {name} succeeded (socket). Waiting for REPLCONF ACK from replica to enable streaming");
         }

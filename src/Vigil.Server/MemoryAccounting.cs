@@ -1,29 +1,30 @@
 using System.Globalization;
 using System.Text;
-using Vigil.Protocol;
-using Vigil.Server.Clients;
 using Vigil.Server.Commands;
 using Vigil.Server.Storage;
 
 namespace Vigil.Server;
 
 /// <summary>
-/// used_memory and its parts, counted the way Redis 7.0 counts them with jemalloc: each key and
-/// string value costs what its allocations would (size classes included), so MEMORY USAGE and
-/// INFO memory read like Redis's. Other types report their own <see cref="IRedisValue.MemoryUsage"/>.
-/// A full count walks every key (O(keys)); it runs for INFO memory and MEMORY STATS only.
+/// INFO memory, MEMORY STATS and MEMORY USAGE. used_memory and its parts come from
+/// <see cref="Eviction.UsedMemory"/>, the counters maxmemory is checked against (what the process
+/// really holds, in managed-heap sizes). MEMORY USAGE of a key reports what Redis 7.0 would with
+/// jemalloc (each key and string value costs its allocations, size classes included), so that tools
+/// sizing keys read the same figures as on Redis; other types report their own
+/// <see cref="IRedisValue.MemoryUsage"/>.
 /// </summary>
 public sealed class MemoryAccounting
 {
     /// <summary>sizeof(dictEntry) and sizeof(robj) on 64 bits.</summary>
-    private const int DictEntrySize = 24, ObjectHeaderSize = 16, PointerSize = 8;
+    private const int DictEntrySize = 24, ObjectHeaderSize = 16;
 
     private readonly VigilServer _server;
 
     public MemoryAccounting(VigilServer server)
     {
         _server = server;
-        StartupBytes = GC.GetTotalMemory(false);
+        StartupBytes = server.UsedMemory.ForEviction;
+        server.AddCronJob(() => PeakBytes = Math.Max(PeakBytes, _server.UsedMemory.Total));
     }
 
     /// <summary>What the server used before any data or client (used_memory_startup).</summary>
@@ -79,50 +80,43 @@ public sealed class MemoryAccounting
         public long Dataset;
         public long ClientsNormal;
         public long ClientsReplicas;
+        public long ReplicationBacklog;
+        public long AofBuffer;
+        public long NotCountedForEviction;
         public long Keys;
         public long Rss;
         public List<(int Db, long Main, long Expires)> HashTables { get; } = new();
     }
 
-    /// <summary>Counts now; call under the keyspace lock.</summary>
+    /// <summary>Reads the counters (O(databases)); call under the keyspace lock.</summary>
     public Report Measure()
     {
-        var report = new Report { Startup = StartupBytes, Rss = ResidentSetSize() };
-        long hashTables = 0;
+        var used = _server.UsedMemory;
+        var report = new Report
+        {
+            Startup = StartupBytes,
+            Rss = ResidentSetSize(),
+            Used = used.Total,
+            Dataset = used.Dataset,
+            ClientsNormal = used.ClientsNormal,
+            ClientsReplicas = used.ClientsReplicas,
+            ReplicationBacklog = used.ReplicationBacklog(),
+            AofBuffer = used.AofBuffer,
+            NotCountedForEviction = used.NotCountedForEviction,
+        };
         var keyspace = _server.Keyspace;
         for (int d = 0; d < keyspace.DatabaseCount; d++)
         {
             var db = keyspace[d];
             if (db.Count == 0) continue;
-            long main = (long)db.Count * (DictEntrySize + ObjectHeaderSize) + (long)db.Main.BucketCount * PointerSize;
-            long expires = (long)db.ExpiresCount * DictEntrySize + (long)db.Expires.BucketCount * PointerSize;
-            report.HashTables.Add((d, main, expires));
-            hashTables += main + expires;
+            report.HashTables.Add((d, db.Main.AllocatedBytes, db.Expires.AllocatedBytes));
             report.Keys += db.Count;
-            var table = db.Main;
-            for (int slot = 0; slot < table.SlotCount; slot++)
-            {
-                var key = table.KeyAt(slot);
-                if (key == null) continue;
-                // The object header is in the hash table's overhead, as Redis counts it.
-                report.Dataset += SdsSize(key.Length, allowType5: true) + ValueSize(table.ValueAt(slot)) - ObjectHeaderSize;
-            }
         }
-        foreach (var client in _server.Clients.All)
-        {
-            long bytes = ClientMemory(client);
-            if (client.HasFlag(ClientFlags.Replica) && !client.HasFlag(ClientFlags.Monitor)) report.ClientsReplicas += bytes;
-            else report.ClientsNormal += bytes;
-        }
-        report.Overhead = StartupBytes + hashTables + report.ClientsNormal + report.ClientsReplicas;
-        report.Used = report.Overhead + report.Dataset;
+        report.Overhead = report.Used - report.Dataset;
         PeakBytes = Math.Max(PeakBytes, report.Used);
         report.Peak = PeakBytes;
         return report;
     }
-
-    /// <summary>A client's buffers: pending replies, pending input and queued transaction commands.</summary>
-    public static long ClientMemory(Client client) => client.Output.Capacity + client.QueryBufferLength;
 
     /// <summary>used_memory_rss: resident pages from /proc/self/statm, or the working set elsewhere.</summary>
     public static long ResidentSetSize()
@@ -208,12 +202,13 @@ public sealed class MemoryAccounting
         sb.Append(i, $"rss_overhead_bytes:{r.Rss - resident}\r\n");
         sb.Append(i, $"mem_fragmentation_ratio:{Ratio(r.Rss, r.Used)}\r\n");
         sb.Append(i, $"mem_fragmentation_bytes:{r.Rss - r.Used}\r\n");
-        sb.Append(i, $"mem_not_counted_for_evict:0\r\n");
-        sb.Append(i, $"mem_replication_backlog:0\r\n");
-        sb.Append(i, $"mem_total_replication_buffers:{r.ClientsReplicas}\r\n");
+        sb.Append(i, $"mem_not_counted_for_evict:{r.NotCountedForEviction}\r\n");
+        sb.Append(i, $"mem_replication_backlog:{r.ReplicationBacklog}\r\n");
+        sb.Append(i, $"mem_total_replication_buffers:{r.ReplicationBacklog + r.ClientsReplicas}\r\n");
         sb.Append(i, $"mem_clients_slaves:{r.ClientsReplicas}\r\n");
         sb.Append(i, $"mem_clients_normal:{r.ClientsNormal}\r\n");
-        sb.Append("mem_cluster_links:0\r\nmem_aof_buffer:0\r\n");
+        sb.Append("mem_cluster_links:0\r\n");
+        sb.Append(i, $"mem_aof_buffer:{r.AofBuffer}\r\n");
         sb.Append("mem_allocator:dotnet-gc\r\n");
         sb.Append("active_defrag_running:0\r\nlazyfree_pending_objects:0\r\nlazyfreed_objects:0\r\n");
     }
@@ -243,11 +238,11 @@ public sealed class MemoryAccounting
         Pair("peak.allocated", r.Peak);
         Pair("total.allocated", r.Used);
         Pair("startup.allocated", r.Startup);
-        Pair("replication.backlog", 0);
+        Pair("replication.backlog", r.ReplicationBacklog);
         Pair("clients.slaves", r.ClientsReplicas);
         Pair("clients.normal", r.ClientsNormal);
         Pair("cluster.links", 0);
-        Pair("aof.buffer", 0);
+        Pair("aof.buffer", r.AofBuffer);
         Pair("lua.caches", 0);
         Pair("functions.caches", 0);
         foreach (var (db, main, expires) in r.HashTables)

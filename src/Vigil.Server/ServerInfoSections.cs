@@ -49,7 +49,7 @@ internal static class ServerInfoSections
         sb.Append("atomicvar_api:c11-builtin\r\n");
         sb.Append("gcc_version:0.0.0\r\n");
         sb.Append(i, $"process_id:{Environment.ProcessId}\r\n");
-        sb.Append(i, $"process_supervised:{(server.Config.Supervised == "no" ? "no" : server.Config.Supervised)}\r\n");
+        sb.Append(i, $"process_supervised:{server.SupervisedBy}\r\n");
         sb.Append(i, $"run_id:{server.RunId}\r\n");
         sb.Append(i, $"tcp_port:{server.Port}\r\n");
         sb.Append(i, $"server_time_usec:{nowUs}\r\n");

@@ -100,8 +100,9 @@ public sealed class ServerStats
         sb.Append(i, $"expire_cycle_cpu_milliseconds:{ExpireCycleCpuMicroseconds / 1000}\r\n");
         sb.Append(i, $"evicted_keys:{EvictedKeys}\r\n");
         sb.Append(i, $"evicted_clients:{EvictedClients}\r\n");
-        sb.Append("total_eviction_exceeded_time:0\r\n");
-        sb.Append("current_eviction_exceeded_time:0\r\n");
+        long exceeded = server.Evictor.CurrentExceededMicros;
+        sb.Append(i, $"total_eviction_exceeded_time:{(server.Evictor.TotalExceededMicros + exceeded) / 1000}\r\n");
+        sb.Append(i, $"current_eviction_exceeded_time:{exceeded / 1000}\r\n");
         sb.Append(i, $"keyspace_hits:{KeyspaceHits}\r\n");
         sb.Append(i, $"keyspace_misses:{KeyspaceMisses}\r\n");
         sb.Append(i, $"pubsub_channels:{PubSubChannels}\r\n");

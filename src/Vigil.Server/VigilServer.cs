@@ -31,6 +31,7 @@ public sealed class VigilServer : IAsyncDisposable
         Log = log ?? new ServerLog();
         Keyspace = new Keyspace(config.Databases);
         Keyspace.IsReplica = config.IsReplica;
+        UsedMemory = new Eviction.UsedMemory(this);
         Commands = new CommandTable();
         Executor = new CommandExecutor(this);
         SlowLog = new SlowLog(this);
@@ -41,6 +42,7 @@ public sealed class VigilServer : IAsyncDisposable
         RunId = Convert.ToHexString(RandomNumberGenerator.GetBytes(20)).ToLowerInvariant();
         StartTimeMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         Blocking = new BlockingManager(this);
+        Evictor = new Eviction.Evictor(this);
         BuiltinCommands.Register(this);
         RenameCommands();
         AddCronJob(new ActiveExpiry(this).RunCycle);
@@ -66,6 +68,12 @@ public sealed class VigilServer : IAsyncDisposable
     public ClientRegistry Clients { get; } = new();
 
     public ServerStats Stats { get; } = new();
+
+    /// <summary>used_memory, kept up to date (INFO memory, maxmemory).</summary>
+    public Eviction.UsedMemory UsedMemory { get; }
+
+    /// <summary>maxmemory: evicts keys before commands run, or refuses those that would add data.</summary>
+    public Eviction.Evictor Evictor { get; }
 
     public SlowLog SlowLog { get; }
 
@@ -96,6 +104,9 @@ public sealed class VigilServer : IAsyncDisposable
 
     public long StartTimeMs { get; }
 
+    /// <summary>The supervisor the host talks to ("systemd"), or "no" (INFO process_supervised).</summary>
+    public string SupervisedBy { get; init; } = "no";
+
     /// <summary>DEBUG SET-ACTIVE-EXPIRE: whether the cron deletes expired keys it samples.</summary>
     public bool ActiveExpireEnabled { get; set; } = true;
 
@@ -111,7 +122,7 @@ public sealed class VigilServer : IAsyncDisposable
     /// <summary>True while the dataset is being loaded: commands without the loading flag get -LOADING.</summary>
     public bool Loading { get; set; }
 
-    public bool AuthRequired => Config.RequirePass.Length > 0;
+    public bool AuthRequired => !Config.DefaultUser.NoPass;
 
     /// <summary>Where the node listens (the real port when configured with port 0).</summary>
     public IReadOnlyList<IPEndPoint> Endpoints => _listener.Endpoints;
@@ -183,19 +194,7 @@ public sealed class VigilServer : IAsyncDisposable
             Log.MinimumLevel = ServerLog.Parse(Config.LogLevel);
             return null;
         });
-        ApplyEvictionSettings();
-        ConfigAppliers.Add("maxmemory-policy", ApplyEvictionSettings);
-        ConfigAppliers.Add("lfu-log-factor", ApplyEvictionSettings);
-        ConfigAppliers.Add("lfu-decay-time", ApplyEvictionSettings);
-    }
-
-    /// <summary>The keyspace keeps LFU counters or LRU clocks in its access stamps according to maxmemory-policy.</summary>
-    private string? ApplyEvictionSettings()
-    {
-        Keyspace.LfuEnabled = Config.LfuPolicy;
-        Keyspace.LfuLogFactor = Config.LfuLogFactor;
-        Keyspace.LfuDecayTime = Config.LfuDecayTime;
-        return null;
+        Evictor.RegisterConfigAppliers(ConfigAppliers);
     }
 
     private string[] _boundAddresses = [];
@@ -208,16 +207,22 @@ public sealed class VigilServer : IAsyncDisposable
     {
         _listener.Bind(Config.Bind, Config.Port, Config.TcpBacklog);
         _boundAddresses = Config.Bind;
-        _listener.Start();
-        Log.Notice($"Server initialized");
-        try
+        // No command runs before the dataset is loaded and the AOF open: the lock is held until
+        // then, and let go during a long load only with Loading set (clients get -LOADING), as Redis.
+        lock (Sync)
         {
-            Persistence.LoadAtStartup();
-        }
-        catch
-        {
-            _listener.Dispose();
-            throw;
+            Loading = Persistence.HasDataToLoad();
+            _listener.Start();
+            Log.Notice($"Server initialized");
+            try
+            {
+                Persistence.LoadAtStartup();
+            }
+            catch
+            {
+                _listener.Dispose();
+                throw;
+            }
         }
         _cronThread = new Thread(CronLoop) { IsBackground = true, Name = "vigil-cron" };
         _cronThread.Start();
@@ -295,6 +300,7 @@ public sealed class VigilServer : IAsyncDisposable
 
     internal void OnClientClosed(Client client)
     {
+        UsedMemory.UpdateClient(client, 0);
         Clients.Remove(client);
         ClientClosed?.Invoke(client);
     }

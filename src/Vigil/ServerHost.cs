@@ -70,7 +70,7 @@ internal static class ServerHost
         VigilServer server;
         try
         {
-            server = new VigilServer(config, log);
+            server = new VigilServer(config, log) { SupervisedBy = Supervision.Detect(config.Supervised) };
         }
         catch (ConfigException e)
         {
@@ -93,6 +93,7 @@ internal static class ServerHost
         }
         WritePidFile(config.PidFile, log);
         if (config.Daemonize) Daemon.SignalReady();
+        Supervision.Ready(server.SupervisedBy);
 
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
         {
@@ -107,6 +108,7 @@ internal static class ServerHost
             SignalShutdown(server, config.ShutdownOnSigint);
         });
         server.Stopped.GetAwaiter().GetResult();
+        Supervision.Stopping(server.SupervisedBy);
         if (config.PidFile.Length > 0) File.Delete(config.PidFile);
         return 0;
     }

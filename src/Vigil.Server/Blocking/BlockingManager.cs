@@ -38,6 +38,7 @@ public delegate void ServeBlocked(CommandContext ctx, byte[] key, object value);
 public sealed class BlockingManager
 {
     private const string UnblockedError = "-UNBLOCKED client unblocked via CLIENT UNBLOCK";
+    private const string RoleChangedError = "-UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)";
 
     private readonly VigilServer _server;
     private readonly KeyTable<WaitingKey>?[] _byDb;
@@ -59,8 +60,6 @@ public sealed class BlockingManager
         server.ClientResetting += Forget;
         server.AddCronJob(FireTimeouts);
     }
-
-    public int BlockedClients => _blocked.Count;
 
     /// <summary>
     /// Whether a blocking command of <paramref name="client"/> may block. Inside MULTI/EXEC (and on
@@ -164,6 +163,19 @@ public sealed class BlockingManager
     }
 
     /// <summary>
+    /// disconnectAllBlockedClients: the node becomes a replica, where blocking makes no sense; every
+    /// blocked client gets an UNBLOCKED error and is closed once it has it.
+    /// </summary>
+    public void DisconnectAll()
+    {
+        foreach (var blocked in _blocked.Values.ToArray())
+        {
+            blocked.Client.Flags |= ClientFlags.CloseAfterReply;
+            EndWithoutData(blocked, RoleChangedError);
+        }
+    }
+
+    /// <summary>
     /// handleClientsBlockedOnKeys: serves the clients blocked on keys that became ready, key by key,
     /// until no key is ready (serving one client can make another key ready). Not reentrant.
     /// </summary>
@@ -192,6 +204,7 @@ public sealed class BlockingManager
         {
             _serving.Clear();
             keyspace.InWriteCommand = wasWriting;
+            keyspace.SettleMemory();
             _handling = false;
         }
     }
@@ -324,6 +337,7 @@ public sealed class BlockingManager
     {
         _server.Stats.BlockedClients = _blocked.Count;
         _server.Stats.BlockedKeys = _blockedKeys;
+        _server.Stats.ClientsInTimeoutTable = _timeouts.Count;
     }
 
     /// <summary>A key some clients wait on (an entry of db->blocking_keys), with its waiters in blocking order.</summary>

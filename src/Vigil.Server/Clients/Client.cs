@@ -85,6 +85,12 @@ public sealed class Client
     /// <summary>Room left in the receive buffer (CLIENT LIST qbuf-free=).</summary>
     public int QueryBufferFree { get; set; }
 
+    /// <summary>Bytes of this client's buffers that used_memory counts (see <see cref="Eviction.UsedMemory.UpdateClient"/>).</summary>
+    public long ChargedMemory { get; internal set; }
+
+    /// <summary>Whether <see cref="ChargedMemory"/> is counted with the replicas' buffers.</summary>
+    internal bool ChargedAsReplica { get; set; }
+
     /// <summary>Asks the transport to send <see cref="Output"/>; set by the transport.</summary>
     public Action<Client>? FlushRequested { get; set; }
 

@@ -40,17 +40,10 @@ internal static class AclCommand
         acl.AddSubcommand("list", 2, Admin | session, ctx =>
         {
             ctx.Reply.WriteArrayHeader(1);
-            ctx.Reply.WriteBulkString(DescribeDefaultUser(ctx.Server.Config.RequirePass));
+            ctx.Reply.WriteBulkString(ctx.Server.Config.DefaultUser.Describe());
         });
         acl.AddSubcommand("cat", -2, session, Cat);
         acl.AddSubcommand("genpass", -2, session, GenPass);
-    }
-
-    /// <summary>ACLDescribeUser for the default user: a SHA-256 of requirepass, or nopass.</summary>
-    private static string DescribeDefaultUser(string password)
-    {
-        string pass = password.Length == 0 ? "nopass" : "#" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(password))).ToLowerInvariant();
-        return $"user default on {pass} ~* &* +@all";
     }
 
     private static void Cat(CommandContext ctx)

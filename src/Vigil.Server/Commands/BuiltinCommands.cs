@@ -11,6 +11,7 @@ internal static class BuiltinCommands
         SetCommands.Register(server);
         SortedSetCommands.Register(server);
         BitmapCommands.Register(server);
+        HyperLogLogCommands.Register(server);
         KeyCommands.Register(server);
         ListCommands.Register(server);
         DumpRestoreCommands.Register(server);
@@ -19,6 +20,7 @@ internal static class BuiltinCommands
         InfoCommand.Register(server);
         ConfigCommand.Register(server);
         ClientCommand.Register(server);
+        ClientUnblockCommand.Register(server);
         DebugCommand.Register(server);
         SlowLogCommand.Register(server);
         ServerCommands.Register(server);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Vigil.Protocol;
 using Vigil.Server.Clients;
+using Vigil.Server.Eviction;
 using Vigil.Server.Transactions;
 
 namespace Vigil.Server.Commands;
@@ -113,6 +114,7 @@ public sealed class CommandExecutor
         _server.Keyspace.InWriteCommand = command.Has(CommandFlags.Write);
         command.Handler(ctx);
         _server.Keyspace.InWriteCommand = wasWriting;
+        _server.Keyspace.SettleMemory();
         long micros = (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds;
 
         if (!command.Has(CommandFlags.SkipMonitor) && !command.Has(CommandFlags.Admin)) Monitor?.Invoke(ctx);
@@ -228,7 +230,14 @@ public sealed class CommandExecutor
             return false;
         }
         bool isMaster = client.HasFlag(ClientFlags.Master);
-        bool isWrite = command.Has(CommandFlags.Write) || (command.Name == "exec" && TransactionWrites(client));
+        bool isExec = command is { Name: "exec", Parent: null };
+        var queued = isExec ? TransactionFlags(client) : CommandFlags.None;
+        bool isWrite = command.Has(CommandFlags.Write) || (queued & CommandFlags.Write) != 0;
+        if (config.MaxMemory > 0 && _server.Evictor.PerformEvictions() == EvictionResult.Fail && RefusedWhenOutOfMemory(client, command, queued))
+        {
+            Reject(ctx, Errors.OutOfMemory, command);
+            return false;
+        }
         if ((isWrite || command is { Name: "ping", Parent: null }) && !isMaster && _server.Persistence.WritesDeniedReason() is { } diskError)
         {
             Reject(ctx, diskError, command);
@@ -268,8 +277,22 @@ public sealed class CommandExecutor
         return true;
     }
 
-    /// <summary>Set by transactions: whether the queued commands of a client include a write.</summary>
-    public Func<Client, bool> TransactionWrites { get; set; } = static _ => false;
+    /// <summary>
+    /// Over maxmemory with nothing to evict, Redis refuses commands flagged denyoom (and an EXEC
+    /// whose queue holds one), and inside MULTI anything but EXEC, DISCARD, QUIT and RESET, since
+    /// queueing takes memory too.
+    /// </summary>
+    private static bool RefusedWhenOutOfMemory(Client client, RedisCommand command, CommandFlags queued)
+    {
+        if (command.Has(CommandFlags.DenyOom) || (queued & CommandFlags.DenyOom) != 0) return true;
+        return client.HasFlag(ClientFlags.Multi) && !(command.Parent == null && command.Name is "exec" or "discard" or "quit" or "reset");
+    }
+
+    /// <summary>Set by transactions: the flags of the commands a client has queued, together (mstate.cmd_flags).</summary>
+    public Func<Client, CommandFlags> TransactionFlags { get; set; } = static _ => CommandFlags.None;
+
+    /// <summary>Whether the commands a client has queued include a write.</summary>
+    public bool TransactionWrites(Client client) => (TransactionFlags(client) & CommandFlags.Write) != 0;
 
     /// <summary>
     /// Set by transactions: answers an EXEC that the admission checks refused, with the refusal as

@@ -194,6 +194,7 @@ internal static class ConfigCommand
         var server = ctx.Server;
         server.Stats.Reset();
         server.Keyspace.ExpiredKeys = 0;
+        server.Evictor.ResetStats();
         foreach (var command in server.Commands.All) command.ResetStats();
         ctx.Reply.WriteOk();
     }

@@ -87,11 +87,7 @@ internal static class ConnectionCommands
     {
         if (user != "default") return false;
         var config = ctx.Server.Config;
-        if (config.RequirePass.Length > 0 &&
-            !System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(password, System.Text.Encoding.UTF8.GetBytes(config.RequirePass)))
-        {
-            return false;
-        }
+        if (!config.DefaultUser.Accepts(password)) return false;
         ctx.Client.Authenticated = true;
         ctx.Client.User = user;
         return true;

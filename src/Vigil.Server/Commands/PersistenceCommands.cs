@@ -14,6 +14,32 @@ internal static class PersistenceCommands
         t.Add("bgsave", -1, Admin | NoScript, 0, 0, 0, BackgroundSave, Group);
         t.Add("lastsave", 1, Loading | Stale | Fast, 0, 0, 0, ctx => ctx.Reply.WriteInteger(ctx.Server.Persistence.LastSaveUnixSeconds), Group);
         t.Add("bgrewriteaof", 1, Admin | NoScript, 0, 0, 0, RewriteAof, Group);
+        var debug = t.Find("debug")!;
+        debug.AddSubcommand("reload", -2, None, DebugReload);
+        debug.AddSubcommand("loadaof", 2, None, ctx =>
+        {
+            if (ctx.Server.Persistence.DebugLoadAof() is { } error) ctx.Error(error);
+            else ctx.Reply.WriteOk();
+        });
+    }
+
+    /// <summary>DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE].</summary>
+    private static void DebugReload(CommandContext ctx)
+    {
+        bool save = true, flush = true, merge = false;
+        for (int i = 2; i < ctx.ArgCount; i++)
+        {
+            if (ctx.ArgIs(i, "merge"u8)) merge = true;
+            else if (ctx.ArgIs(i, "noflush"u8)) flush = false;
+            else if (ctx.ArgIs(i, "nosave"u8)) save = false;
+            else
+            {
+                ctx.Error("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+                return;
+            }
+        }
+        if (ctx.Server.Persistence.DebugReload(save, flush, merge) is { } error) ctx.Error(error);
+        else ctx.Reply.WriteOk();
     }
 
     private static void Save(CommandContext ctx)

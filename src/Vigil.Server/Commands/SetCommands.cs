@@ -42,7 +42,8 @@ internal static class SetCommands
         t.Add("spop", -2, Write | Fast, 1, 1, 1, SPop, Group);
         t.Add("smove", 4, Write | Fast, 1, 2, 1, SMove, Group);
         t.Add("sinter", -2, ReadOnly, 1, -1, 1, ctx => Intersect(ctx, 1, ctx.ArgCount - 1, null, cardinalityOnly: false, 0), Group);
-        t.Add("sintercard", -3, ReadOnly, 1, 1, 1, SInterCard, Group);
+        // Keys follow numkeys (movablekeys): no fixed key positions, as Redis reports it.
+        t.Add("sintercard", -3, ReadOnly, 0, 0, 0, SInterCard, Group);
         t.Add("sinterstore", -3, Write | DenyOom, 1, -1, 1, ctx => Intersect(ctx, 2, ctx.ArgCount - 2, ctx.ArgBytes(1), cardinalityOnly: false, 0), Group);
         t.Add("sunion", -2, ReadOnly, 1, -1, 1, ctx => Combine(ctx, Algebra.Union, null), Group);
         t.Add("sunionstore", -3, Write | DenyOom, 1, -1, 1, ctx => Combine(ctx, Algebra.Union, ctx.ArgBytes(1)), Group);

@@ -130,6 +130,9 @@ public static class ConfigLoader
                     ApplyLines(config, text);
                 }
                 return null;
+            case "user" when parts.Count >= 2:
+                if (parts[1] != "default") return $"Error in user declaration '{parts[1]}': Vigil has only the default user";
+                return config.DefaultUser.Apply(parts.Skip(2)) is { } refused ? $"Error in user declaration '{refused.Rule}': {refused.Reason}" : null;
             case "rename-command" when parts.Count == 3:
                 config.RenamedCommands.Add((parts[1], parts[2]));
                 return null;

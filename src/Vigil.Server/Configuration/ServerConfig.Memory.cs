@@ -32,7 +32,4 @@ public sealed partial class ServerConfig
     public int ActiveDefragCycleMax { get; set; } = 25;
     public long ActiveDefragMaxScanFields { get; set; } = 1000;
     public bool JemallocBgThread { get; set; } = true;
-
-    /// <summary>True under an LFU policy: key access stamps count frequency instead of recency.</summary>
-    public bool LfuPolicy => MaxMemoryPolicy.Contains("lfu", StringComparison.Ordinal);
 }

@@ -47,6 +47,8 @@ public sealed partial class ServerConfig
     public string PropagationErrorBehavior { get; set; } = "ignore";
 
     // Security
+    /// <summary>The one user, with the password requirepass or a "user default" line gave it.</summary>
+    public DefaultUser DefaultUser { get; } = new();
     public string AclFile { get; set; } = "";
     public long AclLogMaxLen { get; set; } = 128;
     public string AclPubsubDefault { get; set; } = "resetchannels";

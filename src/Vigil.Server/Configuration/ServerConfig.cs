@@ -29,7 +29,18 @@ public sealed partial class ServerConfig
     public string Dir { get; set; } = Directory.GetCurrentDirectory();
 
     // Security
-    public string RequirePass { get; set; } = "";
+    /// <summary>requirepass: setting it gives the default user this one password ("" for none).</summary>
+    public string RequirePass
+    {
+        get => _requirePass;
+        set
+        {
+            _requirePass = value;
+            DefaultUser.SetPassword(value);
+        }
+    }
+
+    private string _requirePass = "";
 
     // Limits
     public long ProtoMaxBulkLen { get; set; } = 512L * 1024 * 1024;

@@ -97,7 +97,8 @@ public static class ServerDirectives
 
         // Security
         String("requirepass", true, "", c => c.RequirePass, (c, v) => c.RequirePass = v).With(ConfigFlags.Sensitive),
-        String("aclfile", false, "", c => c.AclFile, (c, v) => c.AclFile = v).With(RewriteStyle.QuotedKeepEmpty),
+        CheckedString("aclfile", false, "", _ => "", (_, v) => v.Length > 0 ? "ACL files are not supported by Vigil (it has only the default user)" : null)
+            .With(RewriteStyle.QuotedKeepEmpty),
         Int("acllog-max-len", true, 128, 0, long.MaxValue, c => c.AclLogMaxLen, (c, v) => c.AclLogMaxLen = v),
         Enum("acl-pubsub-default", true, "resetchannels", ["allchannels", "resetchannels"], c => c.AclPubsubDefault, (c, v) => c.AclPubsubDefault = v),
         Enum("enable-protected-configs", false, "no", ProtectedActions, c => c.EnableProtectedConfigs, (c, v) => c.EnableProtectedConfigs = v),

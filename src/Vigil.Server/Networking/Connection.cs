@@ -14,6 +14,9 @@ internal sealed class Connection
 {
     private const int InitialReceiveSize = 16 * 1024;
 
+    /// <summary>How long a half-closed connection may take to receive the replies it is owed.</summary>
+    private const int DrainMilliseconds = 5000;
+
     private readonly Socket _socket;
     private readonly VigilServer _server;
     private readonly Client _client;
@@ -23,6 +26,7 @@ internal sealed class Connection
     private int _end;
     private RespWriter _sending = new();
     private bool _sendInProgress;   // guarded by the keyspace lock
+    private TaskCompletionSource? _sendDone;  // completed when the send in progress ends; guarded by the lock
     private bool _resumeScheduled;  // guarded by the keyspace lock
     private int _resumeAt;          // the next parsed command to run; guarded by the keyspace lock
     private RespWriter? _beforeExclusive;                // replies due before the exclusive job; guarded by the lock
@@ -51,7 +55,11 @@ internal sealed class Connection
                 if (!MakeRoomLocked()) break;
                 // Only this loop moves the buffer; others (a resume) read below _end under the lock.
                 int n = await _socket.ReceiveAsync(_receive.AsMemory(_end), SocketFlags.None).ConfigureAwait(false);
-                if (n == 0) break;
+                if (n == 0)
+                {
+                    await DrainAsync().ConfigureAwait(false);
+                    break;
+                }
                 bool send = ProcessInput(n);
                 if (send) await SendPendingAsync().ConfigureAwait(false);
                 if (_client.HasFlag(ClientFlags.CloseAfterReply) || _client.HasFlag(ClientFlags.CloseAsap)) break;
@@ -84,19 +92,24 @@ internal sealed class Connection
     /// <summary>Runs the client's pending commands unless it is blocked; true when this caller must send replies.</summary>
     private bool RunPendingLocked()
     {
-        string? protocolError = _client.HasFlag(ClientFlags.Blocked) ? null : RunCommands();
-        _client.QueryBufferLength = _end - _start;
-        _client.QueryBufferFree = _receive.Length - _end;
-        if (protocolError != null)
-        {
-            _server.Stats.CountError(protocolError);
-            _client.Output.WriteError("ERR " + protocolError);
-            _client.Flags |= ClientFlags.CloseAfterReply;
-            _server.Log.Verbose($"Protocol error ({protocolError}) from client: id={_client.Id} addr={_client.Address}");
-        }
+        RunInputLocked();
         if (_sendInProgress || _client.Output.Length == 0) return false;
         _sendInProgress = true;
         return true;
+    }
+
+    /// <summary>Runs what the client sent, unless it is blocked; a protocol error gets its reply and closes after it.</summary>
+    private void RunInputLocked()
+    {
+        string? protocolError = _client.HasFlag(ClientFlags.Blocked) ? null : RunCommands();
+        _client.QueryBufferLength = _end - _start;
+        _client.QueryBufferFree = _receive.Length - _end;
+        TrackMemory();
+        if (protocolError == null) return;
+        _server.Stats.CountError(protocolError);
+        _client.Output.WriteError("ERR " + protocolError);
+        _client.Flags |= ClientFlags.CloseAfterReply;
+        _server.Log.Verbose($"Protocol error ({protocolError}) from client: id={_client.Id} addr={_client.Address}");
     }
 
     /// <summary>
@@ -135,6 +148,8 @@ internal sealed class Connection
     /// </summary>
     private string? ParseBatch(in ParseLimits limits)
     {
+        // What an incomplete command still needs; once it parsed, a big buffer may go back to the pool.
+        _needed = 0;
         while (_start < _end)
         {
             var status = RequestParser.TryParse(_receive.AsSpan(_start, _end - _start), _start, _parsed, limits,
@@ -160,8 +175,17 @@ internal sealed class Connection
 
     private bool MakeRoomLocked()
     {
-        lock (_server.Sync) return MakeRoom();
+        lock (_server.Sync)
+        {
+            bool room = MakeRoom();
+            TrackMemory();
+            return room;
+        }
     }
+
+    /// <summary>Tells used_memory what this client's buffers hold now. Under the lock.</summary>
+    private void TrackMemory() =>
+        _server.UsedMemory.UpdateClient(_client, (long)_receive.Length + _client.Output.Capacity + _sending.Capacity);
 
     /// <summary>Makes space to receive into; false when the query buffer would pass its limit.</summary>
     private bool MakeRoom()
@@ -220,7 +244,9 @@ internal sealed class Connection
                     if (_client.HasFlag(ClientFlags.CloseAsap) ||
                         (_beforeExclusive == null && _exclusiveJob == null && _client.Output.Length == 0))
                     {
-                        _sendInProgress = false;
+                        EndSend();
+                        // The last reply of a client closing after it (QUIT, an UNBLOCKED error) is out.
+                        if (_client.HasFlag(ClientFlags.CloseAfterReply)) Abort();
                         return;
                     }
                     if (_beforeExclusive != null)
@@ -240,6 +266,7 @@ internal sealed class Connection
                         toSend = _sending;
                     }
                     if (job == null) durableMark = _server.Persistence.DurabilityMark();
+                    TrackMemory();
                 }
                 if (job != null)
                 {
@@ -268,8 +295,54 @@ internal sealed class Connection
         {
             // A failed send or job ends the connection; anything but I/O trouble is also a bug to report.
             if (e is not (SocketException or ObjectDisposedException or IOException)) _server.Log.Warning($"Send job failed: {e}");
-            lock (_server.Sync) _sendInProgress = false;
+            lock (_server.Sync) EndSend();
             Abort();
+        }
+    }
+
+    /// <summary>Under the lock: no send is in progress any more; whoever waits for that goes on.</summary>
+    private void EndSend()
+    {
+        _sendInProgress = false;
+        _sendDone?.TrySetResult();
+        _sendDone = null;
+    }
+
+    /// <summary>
+    /// The peer half-closed. As Redis runs an unblocked client's waiting commands and writes replies
+    /// before it reads the end of the stream: commands that can run still do, and replies already
+    /// written go out before the connection closes, also those another thread (a flush after an
+    /// unblock, a pub/sub message) is sending. A peer that stops reading gets a few seconds; a
+    /// replica's link (its transfer has its own end) none.
+    /// </summary>
+    private async Task DrainAsync()
+    {
+        var deadline = Environment.TickCount64 + DrainMilliseconds;
+        try
+        {
+            lock (_server.Sync)
+            {
+                if (_client.HasFlag(ClientFlags.Replica)) return;
+                RunInputLocked();
+            }
+            while (true)
+            {
+                Task? another = null;
+                lock (_server.Sync)
+                {
+                    if (_client.HasFlag(ClientFlags.CloseAsap) || _client.HasFlag(ClientFlags.Replica)) return;
+                    if (_sendInProgress) another = (_sendDone ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+                    else if (_client.Output.Length == 0) return;
+                    else _sendInProgress = true;
+                }
+                var sending = another ?? SendPendingAsync();
+                long left = deadline - Environment.TickCount64;
+                if (left <= 0) return;
+                await sending.WaitAsync(TimeSpan.FromMilliseconds(left)).ConfigureAwait(false);
+            }
+        }
+        catch (TimeoutException)
+        {
         }
     }
 
@@ -290,10 +363,7 @@ internal sealed class Connection
             if (_closed != 0) return;
             send = RunPendingLocked();
         }
-        if (!send) return;
-        await SendPendingAsync().ConfigureAwait(false);
-        // The receive loop waits for input: a QUIT or protocol error run here closes from here.
-        if (_client.HasFlag(ClientFlags.CloseAfterReply)) Abort();
+        if (send) await SendPendingAsync().ConfigureAwait(false);
     }
 
     /// <summary>Called under the lock: the job runs after the replies written so far, and before those written from now on.</summary>
@@ -310,6 +380,7 @@ internal sealed class Connection
     /// <summary>Called under the lock when someone else wrote to this client's output.</summary>
     private void OnFlushRequested()
     {
+        TrackMemory();
         if (_sendInProgress || _client.Output.Length == 0) return;
         _sendInProgress = true;
         ThreadPool.UnsafeQueueUserWorkItem(static c => _ = c.SendPendingAsync(), this, preferLocal: false);

@@ -85,7 +85,9 @@ internal sealed class Listener : IDisposable
 
     public void Start()
     {
-        foreach (var socket in _sockets) _ = AcceptLoopAsync(socket);
+        // On the thread pool: run inline, an accept that completes at once would serve a waiting
+        // client on the caller's thread, inside whatever lock it holds (startup holds the keyspace lock).
+        foreach (var socket in _sockets) _ = Task.Run(() => AcceptLoopAsync(socket));
     }
 
     private async Task AcceptLoopAsync(Socket listener)

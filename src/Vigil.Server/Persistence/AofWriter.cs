@@ -81,6 +81,16 @@ public sealed class AofWriter : IDisposable
         }
     }
 
+    /// <summary>Bytes held by the write buffers (INFO mem_aof_buffer, used_memory).</summary>
+    public long BufferCapacity
+    {
+        get
+        {
+            // While a batch is being written, _spare is the pending buffer itself.
+            lock (_bufferLock) return _pending.Capacity + (ReferenceEquals(_spare, _pending) ? 0 : _spare.Capacity);
+        }
+    }
+
     public bool FsyncInProgress => Volatile.Read(ref _fsyncInProgress);
 
     /// <summary>Where the stream ends now: a reply may leave once <see cref="EnsureWritten"/> reached it.</summary>

@@ -97,6 +97,19 @@ public sealed class AppendOnlyFile
     {
         _manifest = ReadManifest();
         UpgradeOldStyleFile();
+        return LoadFiles(yieldLock: true);
+    }
+
+    /// <summary>DEBUG LOADAOF: the files the manifest names, loaded again into the (emptied) keyspace.</summary>
+    internal void Reload()
+    {
+        DeleteHistoryFiles();
+        _closedIncrSize = 0;
+        LoadFiles(yieldLock: false);
+    }
+
+    private bool LoadFiles(bool yieldLock)
+    {
         if (_manifest.IsEmpty) return false;
         var files = new List<AofFileInfo>();
         if (_manifest.Base != null) files.Add(_manifest.Base);
@@ -112,13 +125,15 @@ public sealed class AppendOnlyFile
         for (int i = 0; i < files.Count; i++)
         {
             var watch = Stopwatch.StartNew();
-            long size = LoadFile(files[i], last: i == files.Count - 1);
+            long size = LoadFile(files[i], last: i == files.Count - 1, yieldLock);
             if (files[i].Type == AofFileType.Base) _baseSize = size;
             else if (i < files.Count - 1) _closedIncrSize += size;
             _server.Log.Notice($"DB loaded from {(files[i].Type == AofFileType.Base ? "base" : "incr")} file {files[i].Name}: {watch.Elapsed.TotalSeconds:F3} seconds");
         }
         return true;
     }
+
+    internal bool HasFilesToLoad() => File.Exists(ManifestPath) || File.Exists(Path.Combine(Config.Dir, Config.AppendFilename));
 
     private AofManifest ReadManifest()
     {
@@ -147,7 +162,7 @@ public sealed class AppendOnlyFile
     }
 
     /// <summary>loadSingleAppendOnlyFile: an RDB (a base, or an old-style preamble followed by commands) or commands. Returns its size.</summary>
-    private long LoadFile(AofFileInfo info, bool last)
+    private long LoadFile(AofFileInfo info, bool last, bool yieldLock)
     {
         string path = PathOf(info.Name);
         long size = new FileInfo(path).Length;
@@ -156,14 +171,14 @@ public sealed class AppendOnlyFile
         if (StartsWithRdbMagic(path))
         {
             _server.Log.Notice(info.Name == Config.AppendFilename ? "Reading RDB preamble from AOF file..." : "Reading RDB base file on AOF loading...");
-            var result = _persistence.LoadRdb(path, aofBase: true);
+            var result = _persistence.LoadRdb(path, aofBase: true, yieldLock: yieldLock);
             if (result.EndOffset >= size) return size;
             _server.Log.Notice("Reading the remaining AOF tail...");
-            truncateAt = ReplayCommands(path, info.Name, result.EndOffset);
+            truncateAt = ReplayCommands(path, info.Name, result.EndOffset, yieldLock);
         }
         else
         {
-            truncateAt = ReplayCommands(path, info.Name, 0);
+            truncateAt = ReplayCommands(path, info.Name, 0, yieldLock);
         }
         if (truncateAt < 0) return size;
         if (!Config.AofLoadTruncated)
@@ -187,11 +202,11 @@ public sealed class AppendOnlyFile
         return file.ReadAtLeast(magic, 5, throwOnEndOfStream: false) == 5 && magic.SequenceEqual("REDIS"u8);
     }
 
-    private long ReplayCommands(string path, string name, long from)
+    private long ReplayCommands(string path, string name, long from, bool yieldLock)
     {
         using var file = PersistenceService.OpenForLoading(path);
         file.Position = from;
-        using var progress = _persistence.TrackLoading(file);
+        using var progress = _persistence.TrackLoading(file, yieldLock);
         return AofReplay.Run(_server, file, name, progress.Tick);
     }
 

@@ -36,12 +36,14 @@ public static partial class DurableFiles
         }
     }
 
-    /// <summary>Renames <paramref name="tempPath"/> over <paramref name="path"/> and makes the rename durable.</summary>
+    /// <summary>Renames <paramref name="tempPath"/> over <paramref name="path"/> atomically and makes the rename durable.</summary>
     public static void Replace(string tempPath, string path)
     {
         try
         {
-            File.Move(tempPath, path, overwrite: true);
+            // rename(2) itself: File.Move may unlink the target first, leaving a moment with no file at all.
+            if (OperatingSystem.IsWindows()) File.Move(tempPath, path, overwrite: true);
+            else if (Rename(tempPath, path) != 0) throw RenameError(tempPath, path, Marshal.GetLastPInvokeError());
         }
         catch
         {
@@ -82,6 +84,23 @@ public static partial class DurableFiles
         IOException io when (io.HResult & 0xFFFF) == 28 => "No space left on device",
         _ => e.Message,
     };
+
+    private static IOException RenameError(string from, string to, int errno)
+    {
+        string reason = errno switch
+        {
+            2 => "No such file or directory",
+            13 => "Permission denied",
+            21 => "Is a directory",
+            28 => "No space left on device",
+            30 => "Read-only file system",
+            _ => $"error {errno}",
+        };
+        return new IOException($"Error moving {from} to {to}: {reason}", errno);
+    }
+
+    [LibraryImport("libc", EntryPoint = "rename", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int Rename(string from, string to);
 
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Open(string path, int flags);

@@ -39,6 +39,7 @@ public sealed class PersistenceService
         server.ShuttingDown += OnShuttingDown;
         server.Executor.Propagate += Aof.OnPropagate;
         server.Stopped.ContinueWith(_ => Aof.Close(), TaskScheduler.Default);
+        server.FlushedAll += OnFlushedAll;
     }
 
     public AppendOnlyFile Aof { get; }
@@ -231,6 +232,70 @@ public sealed class PersistenceService
         lock (_renameLock) _rdbJob?.Cancel();
     }
 
+    /// <summary>
+    /// flushAllDataAndResetRDB: a background save of the old data is pointless; with save points the
+    /// empty dataset is saved at once. Dirty is kept, so FLUSHALL still reaches replicas and the AOF.
+    /// </summary>
+    private void OnFlushedAll()
+    {
+        CancelBackgroundSave();
+        if (Config.SavePoints.Count == 0) return;
+        long dirty = _server.Dirty;
+        Save();
+        _server.Dirty = dirty;
+    }
+
+    /// <summary>
+    /// DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save (unless NOSAVE), empty the dataset (unless
+    /// NOFLUSH), load the dump back (MERGE: its keys replace existing ones). Returns the error reply or null.
+    /// </summary>
+    public string? DebugReload(bool save, bool flush, bool merge)
+    {
+        if (save && !Save()) return "ERR";
+        if (flush) _server.Keyspace.FlushAll();
+        try
+        {
+            StartLoading(File.Exists(Config.RdbPath) ? new FileInfo(Config.RdbPath).Length : 0);
+            LoadRdb(Config.RdbPath, aofBase: false, replaceExisting: merge, yieldLock: false);
+        }
+        catch (PersistenceException e)
+        {
+            _server.Log.Warning(e.Message);
+            return "ERR Error trying to load the RDB dump";
+        }
+        finally
+        {
+            _server.Loading = false;
+        }
+        _server.Log.Warning("DB reloaded by DEBUG RELOAD");
+        return null;
+    }
+
+    /// <summary>DEBUG LOADAOF: write out the AOF, empty the dataset, load the AOF back. Returns the error reply or null.</summary>
+    public string? DebugLoadAof()
+    {
+        if (!Aof.Enabled) return "ERR AOF is not enabled";
+        Aof.Writer?.FlushAndSync();
+        _server.Keyspace.FlushAll();
+        try
+        {
+            Aof.Reload();
+        }
+        catch (PersistenceException e)
+        {
+            // As Redis: a node whose AOF cannot be read back is not left running on half a dataset.
+            _server.Log.Warning(e.Message);
+            Environment.Exit(1);
+        }
+        finally
+        {
+            _server.Loading = false;
+        }
+        _server.Dirty = 0;
+        _server.Log.Warning("Append Only File loaded by DEBUG LOADAOF");
+        return null;
+    }
+
     // ---------------------------------------------------------------- cron and shutdown
 
     /// <summary>serverCron's persistence part: scheduled jobs, save points, automatic AOF rewrites.</summary>
@@ -283,46 +348,50 @@ public sealed class PersistenceService
 
     /// <summary>
     /// loadDataFromDisk: the AOF when appendonly is on (even if a dump.rdb exists, as Redis), else
-    /// the RDB file; then opens the AOF for appending. Clients may connect meanwhile and get -LOADING.
+    /// the RDB file; then opens the AOF for appending. Call under the keyspace lock, held once: a long
+    /// load lets go of it now and then, and clients that come in meanwhile get -LOADING.
     /// </summary>
     public void LoadAtStartup()
     {
-        lock (_server.Sync)
-        {
-            var watch = Stopwatch.StartNew();
-            try
-            {
-                if (Config.AppendOnly)
-                {
-                    if (Aof.LoadAtStartup()) _server.Log.Notice($"DB loaded from append only file: {watch.Elapsed.TotalSeconds:F3} seconds");
-                }
-                else if (File.Exists(Config.RdbPath))
-                {
-                    StartLoading(new FileInfo(Config.RdbPath).Length);
-                    var result = LoadRdb(Config.RdbPath, aofBase: false);
-                    LoadedReplicationInfo = result.Replication;
-                    _server.Log.Notice($"Done loading RDB, keys loaded: {result.Keys}, keys expired: {result.ExpiredSkipped}.");
-                    _server.Log.Notice($"DB loaded from disk: {watch.Elapsed.TotalSeconds:F3} seconds");
-                }
-            }
-            finally
-            {
-                _server.Loading = false;
-            }
-            _server.Dirty = 0;
-            if (Config.AppendOnly) Aof.OpenAtStartup();
-            StartedUp = true;
-        }
-    }
-
-    /// <summary>Loads an RDB file (a dump, or an AOF base) into the keyspace. Under the keyspace lock, yielding it now and then.</summary>
-    internal RdbFile.LoadResult LoadRdb(string path, bool aofBase)
-    {
-        using var file = OpenForLoading(path);
-        using var progress = TrackLoading(file);
+        var watch = Stopwatch.StartNew();
         try
         {
-            var result = RdbFile.Load(file, _server.Keyspace, keepExpired: Config.IsReplica, _server.Keyspace.Now, progress.Tick, Storage.EncodingLimits.From(Config));
+            if (Config.AppendOnly)
+            {
+                if (Aof.LoadAtStartup()) _server.Log.Notice($"DB loaded from append only file: {watch.Elapsed.TotalSeconds:F3} seconds");
+            }
+            else if (File.Exists(Config.RdbPath))
+            {
+                StartLoading(new FileInfo(Config.RdbPath).Length);
+                var result = LoadRdb(Config.RdbPath, aofBase: false);
+                LoadedReplicationInfo = result.Replication;
+                _server.Log.Notice($"Done loading RDB, keys loaded: {result.Keys}, keys expired: {result.ExpiredSkipped}.");
+                _server.Log.Notice($"DB loaded from disk: {watch.Elapsed.TotalSeconds:F3} seconds");
+            }
+        }
+        finally
+        {
+            _server.Loading = false;
+        }
+        _server.Dirty = 0;
+        if (Config.AppendOnly) Aof.OpenAtStartup();
+        StartedUp = true;
+    }
+
+    /// <summary>True when <see cref="LoadAtStartup"/> will find a file to load (an AOF when appendonly is on, else the dump).</summary>
+    public bool HasDataToLoad() => Config.AppendOnly
+        ? Aof.HasFilesToLoad()
+        : File.Exists(Config.RdbPath);
+
+    /// <summary>Loads an RDB file (a dump, or an AOF base) into the keyspace. Under the keyspace lock, yielding it now and then.</summary>
+    internal RdbFile.LoadResult LoadRdb(string path, bool aofBase, bool replaceExisting = false, bool yieldLock = true)
+    {
+        using var file = OpenForLoading(path);
+        using var progress = TrackLoading(file, yieldLock);
+        try
+        {
+            var result = RdbFile.Load(file, _server.Keyspace, keepExpired: Config.IsReplica, _server.Keyspace.Now, progress.Tick,
+                Storage.EncodingLimits.From(Config), replaceExisting);
             _lastLoadKeysLoaded = result.Keys;
             _lastLoadKeysExpired = result.ExpiredSkipped;
             return result;
@@ -360,7 +429,7 @@ public sealed class PersistenceService
     }
 
     /// <summary>Progress through one file of the load, and the lock yields that keep clients answered.</summary>
-    internal LoadingProgress TrackLoading(FileStream file) => new(this, file);
+    internal LoadingProgress TrackLoading(FileStream file, bool yieldLock = true) => new(this, file, yieldLock);
 
     /// <summary>
     /// Keeps the server responsive while a load holds the keyspace lock (processEventsWhileBlocked):
@@ -374,12 +443,14 @@ public sealed class PersistenceService
         private readonly FileStream _file;
         private readonly long _baseBytes;
         private readonly long _startPosition;
+        private readonly bool _yieldLock;
         private long _lastYield = Environment.TickCount64;
         private double _owedMicros;
         private int _items;
 
-        public LoadingProgress(PersistenceService owner, FileStream file)
+        public LoadingProgress(PersistenceService owner, FileStream file, bool yieldLock)
         {
+            _yieldLock = yieldLock;
             _owner = owner;
             _file = file;
             _baseBytes = owner._loadingLoadedBytes;
@@ -394,7 +465,7 @@ public sealed class PersistenceService
             if (_owedMicros < 1000 && (++_items & 1023) != 0) return;
             _owner._loadingLoadedBytes = _baseBytes + _file.Position - _startPosition;
             long now = Environment.TickCount64;
-            if (_owedMicros < 1000 && now - _lastYield < YieldEveryMs) return;
+            if (_owedMicros < 1000 && now - _lastYield < YieldEveryMs || !_yieldLock) return;
             int sleepMs = (int)Math.Max(1, Math.Min(_owedMicros / 1000, 1000));
             _owedMicros = Math.Max(0, _owedMicros - sleepMs * 1000.0);
             var sync = _owner._server.Sync;

@@ -64,12 +64,13 @@ public static class RdbFile
     /// expired are skipped unless <paramref name="keepExpired"/> (a replica keeps them for its master's DEL).
     /// Collections take the encodings <paramref name="limits"/> call for (the config's, as Redis loads).
     /// </summary>
-    public static LoadResult Load(Stream input, Keyspace keyspace, bool keepExpired, long nowMs, Action? afterKey = null, EncodingLimits? limits = null)
+    public static LoadResult Load(Stream input, Keyspace keyspace, bool keepExpired, long nowMs, Action? afterKey = null, EncodingLimits? limits = null,
+        bool replaceExisting = false)
     {
         var r = new RdbReader(input) { Limits = limits ?? EncodingLimits.Default };
         try
         {
-            return Load(r, keyspace, keepExpired, nowMs, afterKey);
+            return Load(r, keyspace, keepExpired, nowMs, afterKey, replaceExisting);
         }
         catch (Exception e) when (e is not (RdbFormatException or IOException or OperationCanceledException))
         {
@@ -78,7 +79,7 @@ public static class RdbFile
         }
     }
 
-    private static LoadResult Load(RdbReader r, Keyspace keyspace, bool keepExpired, long nowMs, Action? afterKey)
+    private static LoadResult Load(RdbReader r, Keyspace keyspace, bool keepExpired, long nowMs, Action? afterKey, bool replaceExisting)
     {
         var result = new LoadResult { Version = r.ReadHeader() };
         Database? db = keyspace.DatabaseCount > 0 ? keyspace[0] : null;
@@ -152,7 +153,7 @@ public static class RdbFile
             }
             else
             {
-                if (db.Exists(key)) throw new RdbFormatException(keyOffset, "Duplicate key '" + System.Text.Encoding.Latin1.GetString(key) + "' found in RDB file");
+                if (!replaceExisting && db.Exists(key)) throw new RdbFormatException(keyOffset, "Duplicate key '" + System.Text.Encoding.Latin1.GetString(key) + "' found in RDB file");
                 db.Set(key, value);
                 if (expireAt >= 0) db.SetExpire(key, expireAt);
                 result.Keys++;

@@ -53,6 +53,7 @@ internal sealed class ReplicationManager
             if (!_server.Config.IsReplica) _server.Executor.PropagateGenerated(db.Id, [Del, key]);
         };
         server.ClientClosed += Source.OnClientClosed;
+        server.UsedMemory.ReplicationBacklog = () => Source.Backlog?.Size ?? 0;
         server.AddCronJob(Tick);
         server.Info.Add("replication", WriteInfo);
         server.Persistence.ReplicationInfo = SaveInfo;
@@ -78,6 +79,7 @@ internal sealed class ReplicationManager
         _server.Keyspace.IsReplica = true;
         _server.Log.Role = 'S';
         if (_link != null) ReleaseLink(_link);
+        _server.Blocking.DisconnectAll();
         if (wasMaster)
         {
             // Its own history is what the new master may share (it was this node's replica, say).

@@ -29,6 +29,15 @@ public sealed class Database
     /// <summary>Running estimate of the average remaining TTL in ms, kept by the active expiry cycle.</summary>
     public long AverageTtl { get; set; }
 
+    /// <summary>
+    /// Bytes of the keys and values (<see cref="ObjectSizes"/>), kept as they are stored, replaced,
+    /// deleted and (see <see cref="MemoryCharges"/>) changed in place: used_memory's dataset.
+    /// </summary>
+    public long DataBytes { get; internal set; }
+
+    /// <summary>Bytes of the key tables themselves (entries, access stamps, buckets, the expires table).</summary>
+    public long TableBytes => _main.AllocatedBytes + _expires.AllocatedBytes;
+
     internal KeyTable<object> Main => _main;
 
     internal KeyTable<long> Expires => _expires;
@@ -51,12 +60,15 @@ public sealed class Database
             stamp = KeyAccess.Touched(stamp, _keyspace);
         }
         var value = _main.ValueAt(slot);
-        if (_keyspace.CopyOnWrite != null && _keyspace.InWriteCommand && _keyspace.CopyOnWrite.CloneIfShared(value) is { } clone)
+        if (!_keyspace.InWriteCommand || value is not IRedisValue collection) return value;
+        if (_keyspace.CopyOnWrite != null && _keyspace.CopyOnWrite.CloneIfShared(value) is IRedisValue clone)
         {
             // The write command may change the value in place: it gets a private copy, the open snapshot keeps the original.
             _main.WritableValueAt(slot) = clone;
+            _keyspace.Charges.Note(this, clone, _keyspace.Charges.Release(collection));
             return clone;
         }
+        _keyspace.Charges.Note(this, collection, collection.MemoryUsage);
         return value;
     }
 
@@ -89,10 +101,21 @@ public sealed class Database
         // Storing the same object again is an in-place update (an access); anything else is a new value.
         bool sameValue = !added && ReferenceEquals(stored, value);
         stamp = sameValue ? KeyAccess.Touched(stamp, _keyspace) : KeyAccess.NewStamp(_keyspace);
+        DataBytes += added ? ObjectSizes.ByteArray(key.Length) : -_keyspace.Charges.Release(stored);
+        DataBytes += Charge(value);
         stored = value;
         if (!added && !keepTtl && _expires.Count > 0) _expires.Remove(key, hash, out _);
         _keyspace.OnKeyModified(this, key);
         if (!sameValue && value is IRedisValue) _keyspace.OnCollectionStored(this, key);
+    }
+
+    /// <summary>What storing <paramref name="value"/> costs; a write command's collection is noted, as it may still change.</summary>
+    private long Charge(object value)
+    {
+        if (value is not IRedisValue collection) return ObjectSizes.Value(value);
+        long bytes = collection.MemoryUsage;
+        if (_keyspace.InWriteCommand) _keyspace.Charges.Note(this, collection, bytes);
+        return bytes;
     }
 
     /// <summary>Replaces the value of an existing key in place, keeping its TTL (for in-place updates).</summary>
@@ -107,10 +130,17 @@ public sealed class Database
         int slot = _main.Find(key, hash);
         if (slot < 0) return false;
         if (_expires.Count > 0 && ExpireIfNeeded(key, hash, slot)) return false;
-        _main.Remove(key, hash, out _);
-        if (_expires.Count > 0) _expires.Remove(key, hash, out _);
+        RemoveAt(key, hash);
         _keyspace.OnKeyModified(this, key);
         return true;
+    }
+
+    /// <summary>Takes an existing key out of both tables and discharges its bytes.</summary>
+    private void RemoveAt(ReadOnlySpan<byte> key, uint hash)
+    {
+        _main.Remove(key, hash, out var removed);
+        DataBytes -= ObjectSizes.ByteArray(key.Length) + _keyspace.Charges.Release(removed);
+        if (_expires.Count > 0) _expires.Remove(key, hash, out _);
     }
 
     /// <summary>The key's expiry as absolute Unix ms, or -1 when it has none (getExpire).</summary>
@@ -164,6 +194,7 @@ public sealed class Database
         _main = new KeyTable<object>(trackAccess: true);
         _expires = new KeyTable<long>();
         AverageTtl = 0;
+        DataBytes = 0;
         _keyspace.OnDatabaseReplaced(this);
     }
 
@@ -172,6 +203,7 @@ public sealed class Database
         (_main, other._main) = (other._main, _main);
         (_expires, other._expires) = (other._expires, _expires);
         (AverageTtl, other.AverageTtl) = (other.AverageTtl, AverageTtl);
+        (DataBytes, other.DataBytes) = (other.DataBytes, DataBytes);
     }
 
     /// <summary>True when the key is logically expired (expireIfNeeded). Deletes it unless this node is a replica.</summary>
@@ -189,11 +221,23 @@ public sealed class Database
         return true;
     }
 
+    /// <summary>
+    /// Deletes a key chosen by maxmemory eviction (expired or not: it goes either way) and tells
+    /// watchers. Returns the dataset bytes freed, or -1 when the key is not there (a ghost).
+    /// </summary>
+    internal long Evict(ReadOnlySpan<byte> key, uint hash)
+    {
+        if (_main.Find(key, hash) < 0) return -1;
+        long before = DataBytes;
+        RemoveAt(key, hash);
+        _keyspace.OnKeyModified(this, key);
+        return before - DataBytes;
+    }
+
     /// <summary>Deletes a key whose TTL ran out and reports it (used by lazy and active expiry).</summary>
     internal void DeleteExpired(byte[] key, uint hash)
     {
-        _main.Remove(key, hash, out _);
-        _expires.Remove(key, hash, out _);
+        RemoveAt(key, hash);
         _keyspace.OnKeyModified(this, key);
         _keyspace.OnKeyExpired(this, key);
     }

@@ -61,6 +61,10 @@ public sealed class KeyTable<TValue>
 
     public int BucketCount => _bucketCount;
 
+    /// <summary>Bytes of the table's own arrays (entries, access stamps, buckets), in O(1): used_memory's per-key overhead.</summary>
+    public long AllocatedBytes =>
+        (long)_capacity * (Unsafe.SizeOf<Entry>() + (_access != null ? sizeof(uint) : 0)) + (long)_bucketCount * sizeof(int);
+
     /// <summary>Slots that <see cref="KeyAt"/> and <see cref="ValueAt"/> accept: 0 to SlotCount - 1.</summary>
     public int SlotCount => _used;
 
@@ -69,6 +73,9 @@ public sealed class KeyTable<TValue>
     public byte[]? KeyAt(int slot) => _entries[slot >> EntryShift][slot & EntryMask].Key;
 
     public ref readonly TValue ValueAt(int slot) => ref _entries[slot >> EntryShift][slot & EntryMask].Value;
+
+    /// <summary>The stored hash of the key at <paramref name="slot"/> (to find it in a table sharing the hash function).</summary>
+    public uint HashAt(int slot) => _entries[slot >> EntryShift][slot & EntryMask].Hash;
 
     /// <summary>The value at <paramref name="slot"/>, for changing it in place.</summary>
     public ref TValue WritableValueAt(int slot) => ref WritableEntry(slot).Value;

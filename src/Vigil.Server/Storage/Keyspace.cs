@@ -52,6 +52,32 @@ public sealed class Keyspace
     /// <summary>True while a command flagged write runs (its lookups may change the values they return).</summary>
     public bool InWriteCommand { get; set; }
 
+    /// <summary>What write commands' collections were charged, until the command ends (see <see cref="SettleMemory"/>).</summary>
+    internal MemoryCharges Charges { get; } = new();
+
+    /// <summary>
+    /// Charges the databases for the collections the write command that just ended changed in place.
+    /// Called after every command (and after serving blocked clients), so that between commands
+    /// every database's <see cref="Database.DataBytes"/> is exact.
+    /// </summary>
+    public void SettleMemory() => Charges.Settle();
+
+    /// <summary>Bytes of every database's keys and values (used_memory_dataset's part).</summary>
+    public long DataBytes()
+    {
+        long n = 0;
+        foreach (var db in _databases) n += db.DataBytes;
+        return n;
+    }
+
+    /// <summary>Bytes of every database's key tables (per-key overhead).</summary>
+    public long TableBytes()
+    {
+        long n = 0;
+        foreach (var db in _databases) n += db.TableBytes;
+        return n;
+    }
+
     /// <summary>Keys removed because their time to live ran out.</summary>
     public long ExpiredKeys { get; set; }
 

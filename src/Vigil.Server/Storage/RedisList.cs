@@ -11,9 +11,6 @@ public sealed class RedisList : IRedisValue, ICloneableValue
 {
     private const int MinCapacity = 4;
 
-    /// <summary>What a byte[] costs besides its bytes (object header and length), as in the GC's layout.</summary>
-    private const int ArrayOverhead = 24;
-
     /// <summary>The list object and its buffer's header.</summary>
     private const int StructureOverhead = 64;
 
@@ -212,5 +209,5 @@ public sealed class RedisList : IRedisValue, ICloneableValue
         _head = 0;
     }
 
-    private static long SizeOf(byte[] value) => ArrayOverhead + ((value.Length + 7) & ~7);
+    private static long SizeOf(byte[] value) => ObjectSizes.ByteArray(value.Length);
 }

@@ -23,8 +23,7 @@ internal sealed class MultiExec
         _watches = new WatchRegistry(server);
         var executor = server.Executor;
         executor.QueueInTransaction = Queue;
-        executor.TransactionWrites = static client =>
-            (client.GetExtension<TransactionState>()?.QueuedFlags & CommandFlags.Write) == CommandFlags.Write;
+        executor.TransactionFlags = static client => client.GetExtension<TransactionState>()?.QueuedFlags ?? CommandFlags.None;
         executor.AbortExec = AbortExec;
         server.ClientClosed += Discard;
         server.ClientResetting += Discard;

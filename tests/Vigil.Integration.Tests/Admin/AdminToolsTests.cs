@@ -121,6 +121,40 @@ public class AdminToolsTests
         Assert.Contains("cmd=subscribe", Cli.RedisCli(server.Port, "CLIENT", "LIST").StdOut);
     }
 
+    [Fact]
+    public void SupervisedSystemd_NotifiesReadyAndStopping()
+    {
+        string dir = Directory.CreateTempSubdirectory("vigil-notify-").FullName;
+        string socketPath = Path.Combine(dir, "notify.sock");
+        using var notify = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Dgram,
+            System.Net.Sockets.ProtocolType.Unspecified) { ReceiveTimeout = 30_000 };
+        notify.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(socketPath));
+        int port = FreePort.Next();
+        var info = new ProcessStartInfo(Paths.Vigil) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "server", "--port", port.ToString(), "--bind", "127.0.0.1", "--supervised", "systemd", "--dir", dir, "--save", "" })
+        {
+            info.ArgumentList.Add(a);
+        }
+        info.Environment["NOTIFY_SOCKET"] = socketPath;
+        using var process = Process.Start(info)!;
+        try
+        {
+            var buffer = new byte[256];
+            var received = new System.Text.StringBuilder();
+            while (!received.ToString().Contains("READY=1")) received.Append(System.Text.Encoding.ASCII.GetString(buffer, 0, notify.Receive(buffer)));
+            Assert.Contains("STATUS=Ready to accept connections", received.ToString());
+            Assert.Contains("process_supervised:systemd", Cli.RedisCli(port, "INFO", "server").StdOut);
+            Cli.RedisCli(port, "SHUTDOWN", "NOSAVE");
+            Assert.Equal("STOPPING=1\n", System.Text.Encoding.ASCII.GetString(buffer, 0, notify.Receive(buffer)));
+            Assert.True(process.WaitForExit(20_000));
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     private static bool ProcessGone(int pid)
     {
         try

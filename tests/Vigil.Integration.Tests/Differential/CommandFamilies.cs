@@ -9,6 +9,7 @@ public static class CommandFamilies
     [
         new StringFamily(),
         new KeyFamily(),
+        new ListFamily(),
         new HashFamily(),
         new SetFamily(),
         new TransactionFamily(),

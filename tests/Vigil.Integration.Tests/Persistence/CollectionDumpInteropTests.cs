@@ -4,8 +4,9 @@ using Vigil.Protocol;
 namespace Vigil.Integration.Tests.Persistence;
 
 /// <summary>
-/// DUMP payloads of hashes and sets move between Redis 7.0 and Vigil in both directions, in both
-/// encodings. Redis checks Vigil's listpacks and intsets deeply (sanitize-dump-payload yes).
+/// DUMP payloads of hashes and sets move between Redis 7.0 and Vigil in both directions, in every
+/// encoding. Redis checks Vigil's listpacks and intsets deeply (sanitize-dump-payload yes). RDB
+/// files of them: DataFileInteropTests.
 /// </summary>
 public class CollectionDumpInteropTests
 {

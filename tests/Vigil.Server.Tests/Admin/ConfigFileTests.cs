@@ -29,7 +29,7 @@ public sealed class ConfigFileTests : IDisposable
         Assert.Equal(7, config.MaxMemorySamples);
         config.MaxMemory = 0;
         ConfigRewriter.Rewrite(path, config);
-        // What redis-server 7.0.15 writes for the same file and changes (it also appends its ACL users).
+        // What redis-server 7.0.15 writes for the same file and changes.
         Assert.Equal($"""
             # top comment
             port 17772
@@ -59,6 +59,7 @@ public sealed class ConfigFileTests : IDisposable
             save 3600 1
             save 300 100
             save 60 10000
+            user default on #c8687a08aa5d6ed2044328fa6a697ab8e96dc34291e8c2034ae8c38e6fcc6d65 ~* &* +@all
 
             """, File.ReadAllText(path));
     }
@@ -174,6 +175,34 @@ public sealed class ConfigFileTests : IDisposable
         config.RenamedCommands.Add(("NOSUCH", "x"));
         var error = Assert.Throws<ConfigException>(() => new VigilServer(config));
         Assert.Equal("No such command in rename-command", error.Message);
+    }
+
+    [Fact]
+    public void Load_DefaultUserLines_AsRedisRewritesThem_SetThePassword()
+    {
+        string hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData("s3cret"u8)).ToLowerInvariant();
+        string path = Write("redis.conf", $"user default on #{hash} ~* &* +@all\n");
+        var config = ConfigLoader.Load([path]);
+        Assert.True(config.DefaultUser.Accepts("s3cret"u8));
+        Assert.False(config.DefaultUser.Accepts("other"u8));
+        using var server = new TestServer(c => c.DefaultUser.Apply(["on", "#" + hash, "~*", "&*", "+@all"]));
+        using var c = server.Connect();
+        Assert.Equal("-NOAUTH Authentication required.", c.CallText("PING"));
+        Assert.Equal("+OK", c.CallText("AUTH", "s3cret"));
+        Assert.Equal($"*[$user default on #{hash} ~* &* +@all]", c.CallText("ACL", "LIST"));
+        Assert.True(ConfigLoader.Load([Write("open.conf", "requirepass x\nuser default on nopass ~* &* +@all\n")]).DefaultUser.NoPass);
+    }
+
+    [Theory]
+    [InlineData("user alice on nopass ~* &* +@all", "Error in user declaration 'alice': Vigil has only the default user")]
+    [InlineData("user default off", "Error in user declaration 'off': Vigil has only the default user with every permission; this rule is not supported")]
+    [InlineData("user default on nopass ~cache:* +@all", "Error in user declaration '~cache:*': Vigil has only the default user with every permission; this rule is not supported")]
+    [InlineData("aclfile /etc/redis/users.acl", "ACL files are not supported by Vigil (it has only the default user)")]
+    public void Load_UserRulesVigilCannotHonour_StopStartup(string line, string reason)
+    {
+        string path = Write("redis.conf", line + "\n");
+        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Load([path]));
+        Assert.EndsWith("\n" + reason, error.Message);
     }
 
     [Fact]

@@ -110,23 +110,53 @@ public class BlockingListTests
     }
 
     [Fact]
-    public void KilledWhileBlocked_IsUnblockedWithoutReply()
+    public void ClientKillWhileBlocked_ClosesWithoutReply_AndConsumesNothing()
     {
         using var server = new TestServer();
-        using var pusher = server.Connect();
+        using var admin = server.Connect();
         using var waiter = server.Connect();
+        string id = waiter.CallText("CLIENT", "ID")[1..];
         waiter.Block(server, 1, "BLPOP", "q", "0");
-        lock (server.Server.Sync)
-        {
-            foreach (var client in server.Server.Clients.Snapshot())
-            {
-                if (client.HasFlag(Vigil.Server.Clients.ClientFlags.Blocked)) client.Kill();
-            }
-        }
+        Assert.Equal(":1", admin.CallText("CLIENT", "KILL", "ID", id));
         Assert.True(waiter.IsClosedByServer());
         server.WaitForBlocked(0);
-        pusher.Call("RPUSH", "q", "x");
-        Assert.Equal(":1", pusher.CallText("LLEN", "q"));
+        admin.Call("RPUSH", "q", "x");
+        Assert.Equal(":1", admin.CallText("LLEN", "q"));
+    }
+
+    [Fact]
+    public void ClientUnblock_EndsTheWaitAsATimeoutOrWithAnError()
+    {
+        using var server = new TestServer();
+        using var admin = server.Connect();
+        using var waiter = server.Connect();
+        string id = waiter.CallText("CLIENT", "ID")[1..];
+        Assert.Equal(":0", admin.CallText("CLIENT", "UNBLOCK", id));
+        waiter.Block(server, 1, "BLPOP", "q", "0");
+        Assert.Equal(":1", admin.CallText("CLIENT", "UNBLOCK", id));
+        Assert.Equal("*-1\r\n", waiter.ReadRawReply());
+        waiter.Block(server, 1, "BLMOVE", "q", "d", "LEFT", "LEFT", "0");
+        Assert.Equal(":1", admin.CallText("CLIENT", "UNBLOCK", id, "error"));
+        Assert.Equal("-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n", waiter.ReadRawReply());
+        waiter.Call("HELLO", "3");
+        waiter.Block(server, 1, "BRPOP", "q", "0");
+        Assert.Equal(":1", admin.CallText("CLIENT", "UNBLOCK", id, "TIMEOUT"));
+        Assert.Equal("_\r\n", waiter.ReadRawReply());
+        Assert.Equal(":0", admin.CallText("CLIENT", "UNBLOCK", id, "TIMEOUT"));
+        // Still usable; its errorstats count the UNBLOCKED error.
+        Assert.Equal("+PONG", waiter.CallText("PING"));
+    }
+
+    [Fact]
+    public void ClientUnblock_BadArguments_AnswerRedisErrors()
+    {
+        using var server = new TestServer();
+        using var c = server.Connect();
+        Assert.Equal("-ERR unknown subcommand or wrong number of arguments for 'unblock'. Try CLIENT HELP.", c.CallText("CLIENT", "UNBLOCK", "1", "timeout", "x"));
+        Assert.Equal("-ERR value is not an integer or out of range", c.CallText("CLIENT", "UNBLOCK", "abc"));
+        Assert.Equal("-ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR", c.CallText("CLIENT", "UNBLOCK", "abc", "foo"));
+        Assert.Equal(":0", c.CallText("CLIENT", "UNBLOCK", "999999", "ERROR"));
+        Assert.Equal("-ERR wrong number of arguments for 'client|unblock' command", c.CallText("CLIENT", "UNBLOCK"));
     }
 
     [Fact]
@@ -182,6 +212,19 @@ public class BlockingListTests
     }
 
     [Fact]
+    public void HalfCloseRightAfterBeingServed_StillGetsEveryReplyOwed()
+    {
+        using var server = new TestServer();
+        using var waiter = server.Connect();
+        using var pusher = server.Connect();
+        waiter.SendRaw([.. RawClient.Encode("BLPOP", "q", "0"), .. RawClient.Encode("PING")]);
+        server.WaitForBlocked(1);
+        pusher.Call("RPUSH", "q", "x");
+        waiter.ShutdownSend();
+        Assert.Equal("*2\r\n$1\r\nq\r\n$1\r\nx\r\n+PONG\r\n", waiter.ReadToEnd());
+    }
+
+    [Fact]
     public void PipelinedQuitAfterABlockingOne_ClosesOnceServed()
     {
         using var server = new TestServer();
@@ -213,7 +256,7 @@ public class BlockingListTests
     }
 
     [Fact]
-    public void KeyFilledByRenameMoveCopyOrRestore_ServesWaiters()
+    public void KeyFilledByRenameMoveCopyRestoreOrSwapdb_ServesWaiters()
     {
         using var server = new TestServer();
         using var waiter = server.Connect();
@@ -240,6 +283,12 @@ public class BlockingListTests
         c.SendRaw(RawClient.Encode("RESTORE"u8.ToArray(), "dst"u8.ToArray(), "0"u8.ToArray(), payload));
         Assert.Equal("+OK", c.Read().ToString());
         Assert.Equal("*[$dst, $copied]", waiter.Read().ToString());
+
+        c.Call("SELECT", "1");
+        c.Call("RPUSH", "dst", "swapped");
+        waiter.Block(server, 1, "BLPOP", "dst", "0");
+        c.Call("SWAPDB", "0", "1");
+        Assert.Equal("*[$dst, $swapped]", waiter.Read().ToString());
     }
 
     [Fact]
@@ -278,13 +327,18 @@ public class BlockingListTests
         using var b = server.Connect();
         using var c = server.Connect();
         a.Block(server, 1, "BLPOP", "k", "k", "j", "0");
-        b.Block(server, 2, "BRPOP", "k", "0");
+        b.Block(server, 2, "BRPOP", "k", "1000");
         lock (server.Server.Sync)
         {
             Assert.Equal(2, server.Server.Stats.BlockedClients);
             Assert.Equal(2, server.Server.Stats.BlockedKeys);
+            Assert.Equal(1, server.Server.Stats.ClientsInTimeoutTable);
             Assert.Equal(0, server.Server.Commands.Find("blpop")!.Calls);
         }
+        var info = c.Call("INFO", "clients").Text!;
+        Assert.Contains("blocked_clients:2\r\n", info);
+        Assert.Contains("clients_in_timeout_table:1\r\n", info);
+        Assert.Matches(@"id=\d+ addr=\S+ laddr=\S+ fd=\d+ name= age=\d+ idle=\d+ flags=b ", c.Call("CLIENT", "LIST").Text!);
         c.Call("RPUSH", "k", "1", "2");
         Assert.Equal("*[$k, $1]", a.Read().ToString());
         Assert.Equal("*[$k, $2]", b.Read().ToString());
@@ -292,6 +346,7 @@ public class BlockingListTests
         {
             Assert.Equal(0, server.Server.Stats.BlockedClients);
             Assert.Equal(0, server.Server.Stats.BlockedKeys);
+            Assert.Equal(0, server.Server.Stats.ClientsInTimeoutTable);
             // Counted once served, as Redis does.
             Assert.Equal(1, server.Server.Commands.Find("blpop")!.Calls);
         }
@@ -314,5 +369,19 @@ public class BlockingListTests
         waiter.Block(server, 1, "BLPOP", "k", "0");
         master.Call("RPUSH", "k", "from-master");
         Assert.Equal("*[$k, $from-master]", waiter.Read().ToString());
+    }
+
+    [Fact]
+    public void BecomingAReplica_UnblocksWithAnError_AndClosesTheBlockedClients()
+    {
+        using var master = new TestServer();
+        using var server = new TestServer();
+        using var waiter = server.Connect();
+        using var admin = server.Connect();
+        waiter.Block(server, 1, "BLPOP", "k", "0");
+        Assert.Equal("+OK", admin.CallText("REPLICAOF", "127.0.0.1", master.Port.ToString()));
+        Assert.Equal("-UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)", waiter.Read().ToString());
+        Assert.True(waiter.IsClosedByServer());
+        server.WaitForBlocked(0);
     }
 }

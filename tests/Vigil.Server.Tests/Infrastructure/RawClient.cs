@@ -98,6 +98,24 @@ public sealed class RawClient : IDisposable
         return s;
     }
 
+    /// <summary>Half-closes: the server sees the end of the stream, and may still answer.</summary>
+    public void ShutdownSend() => _socket.Shutdown(SocketShutdown.Send);
+
+    /// <summary>Everything the server sends until it closes the connection.</summary>
+    public string ReadToEnd()
+    {
+        while (true)
+        {
+            if (_end == _buffer.Length) Array.Resize(ref _buffer, _buffer.Length * 2);
+            int n = _socket.Receive(_buffer, _end, _buffer.Length - _end, SocketFlags.None);
+            if (n == 0) break;
+            _end += n;
+        }
+        string s = Encoding.Latin1.GetString(_buffer, _start, _end - _start);
+        _start = _end;
+        return s;
+    }
+
     /// <summary>True when the server closed the connection (reads end-of-stream within the deadline).</summary>
     public bool IsClosedByServer()
     {

@@ -73,7 +73,8 @@ public class KeyCommandTests
         }
         Assert.InRange(c.Call("OBJECT", "IDLETIME", "a").Integer, 99, 101);
         Assert.Equal(":2", c.CallText("TOUCH", "a", "b", "c"));
-        Assert.Equal(":0", c.CallText("OBJECT", "IDLETIME", "a"));
+        // The access clock ticks in seconds; a loaded machine may see one tick between the two calls.
+        Assert.InRange(c.Call("OBJECT", "IDLETIME", "a").Integer, 0, 1);
     }
 
     [Fact]

@@ -194,9 +194,11 @@ public class AofTests
         });
         using var c = server.Connect();
         for (int i = 0; i < 300; i++) c.Call("SET", "key", new string('x', 100));
-        PersistenceTestSupport.WaitUntil(() => server.InfoPersistence()["aof_rewrites"] == "1");
+        // The AOF passes the threshold several times during the loop, so one or more rewrites may run.
+        PersistenceTestSupport.WaitUntil(() => server.InfoPersistence()["aof_rewrites"] != "0");
         server.WaitForBackgroundJobs();
-        Assert.Contains("appendonly.aof.2.base.rdb", Manifest(dir));
+        var baseFile = System.Text.RegularExpressions.Regex.Match(Manifest(dir), @"appendonly\.aof\.(\d+)\.base\.rdb");
+        Assert.True(baseFile.Success && int.Parse(baseFile.Groups[1].Value) >= 2, Manifest(dir));
     }
 
     [Fact]

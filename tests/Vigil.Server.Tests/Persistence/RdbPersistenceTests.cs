@@ -251,3 +251,120 @@ public class RdbPersistenceTests
         Assert.Equal(10_000, c2.Call("STRLEN", "long").Integer);
     }
 }
+
+public class PersistenceCommandTests
+{
+    private static void Debug(Vigil.Server.Configuration.ServerConfig c) => c.EnableDebugCommand = "yes";
+
+    [Fact]
+    public void DebugReload_SavesAndLoadsBack_AndMergeReplaces()
+    {
+        using var dir = new DataDir();
+        using var server = dir.Start(Debug);
+        using var c = server.Connect();
+        c.Call("SET", "a", "1");
+        c.Call("SET", "t", "x", "EX", "1000");
+        c.Call("HSET", "h", "f", "v");
+        Assert.Equal("+OK", c.CallText("DEBUG", "RELOAD"));
+        Assert.Equal("$1", c.CallText("GET", "a"));
+        Assert.InRange(c.Call("TTL", "t").Integer, 990, 1000);
+        Assert.Equal("$v", c.CallText("HGET", "h", "f"));
+        c.Call("SET", "a", "changed");
+        c.Call("SET", "b", "new");
+        Assert.Equal("+OK", c.CallText("DEBUG", "RELOAD", "NOSAVE", "NOFLUSH", "MERGE"));
+        Assert.Equal("$1", c.CallText("GET", "a"));
+        Assert.Equal("$new", c.CallText("GET", "b"));
+        Assert.Equal("-ERR Error trying to load the RDB dump", c.CallText("DEBUG", "RELOAD", "NOSAVE", "NOFLUSH"));
+        Assert.Equal("-ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.", c.CallText("DEBUG", "RELOAD", "FAST"));
+    }
+
+    [Fact]
+    public void DebugLoadAof_ReplaysTheAof()
+    {
+        using var dir = new DataDir();
+        using var server = dir.Start(c =>
+        {
+            Debug(c);
+            c.AppendOnly = true;
+        });
+        using var c = server.Connect();
+        c.Call("SET", "a", "1");
+        c.Call("INCR", "a");
+        c.Call("SADD", "s", "x", "y");
+        Assert.Equal("+OK", c.CallText("DEBUG", "LOADAOF"));
+        Assert.Equal("$2", c.CallText("GET", "a"));
+        Assert.Equal(":2", c.CallText("SCARD", "s"));
+        c.Call("CONFIG", "SET", "appendonly", "no");
+        Assert.Equal("-ERR AOF is not enabled", c.CallText("DEBUG", "LOADAOF"));
+    }
+
+    [Fact]
+    public void InfoPersistence_PrintsEveryRedis70Field()
+    {
+        using var dir = new DataDir();
+        using var server = dir.Start(c => c.AppendOnly = true);
+        using var c = server.Connect();
+        c.Call("SET", "a", "1");
+        string info = c.Call("INFO", "persistence").Text!;
+        string[] fields =
+        [
+            "loading", "async_loading", "current_cow_peak", "current_cow_size", "current_cow_size_age", "current_fork_perc",
+            "current_save_keys_processed", "current_save_keys_total", "rdb_changes_since_last_save", "rdb_bgsave_in_progress",
+            "rdb_last_save_time", "rdb_last_bgsave_status", "rdb_last_bgsave_time_sec", "rdb_current_bgsave_time_sec", "rdb_saves",
+            "rdb_last_cow_size", "rdb_last_load_keys_expired", "rdb_last_load_keys_loaded", "aof_enabled", "aof_rewrite_in_progress",
+            "aof_rewrite_scheduled", "aof_last_rewrite_time_sec", "aof_current_rewrite_time_sec", "aof_last_bgrewrite_status",
+            "aof_rewrites", "aof_rewrites_consecutive_failures", "aof_last_write_status", "aof_last_cow_size", "module_fork_in_progress",
+            "module_fork_last_cow_size", "aof_current_size", "aof_base_size", "aof_pending_rewrite", "aof_buffer_length",
+            "aof_pending_bio_fsync", "aof_delayed_fsync",
+        ];
+        var lines = info.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("# Persistence", lines[0]);
+        Assert.Equal(fields, lines.Skip(1).Select(l => l[..l.IndexOf(':')]).ToArray());
+        Assert.Contains("rdb_changes_since_last_save:1\r\n", info);
+        Assert.Contains("aof_enabled:1\r\n", info);
+    }
+
+    [Fact]
+    public void ConfigSetAppendOnly_TurnsTheAofOnAndOff()
+    {
+        using var dir = new DataDir();
+        using var server = dir.Start();
+        using var c = server.Connect();
+        c.Call("SET", "a", "1");
+        Assert.Equal("+OK", c.CallText("CONFIG", "SET", "appendonly", "yes"));
+        Assert.Contains("aof_enabled:1", c.Call("INFO", "persistence").Text);
+        server.WaitForBackgroundJobs();
+        Assert.True(File.Exists(Path.Combine(dir.AofDir, "appendonly.aof.1.base.rdb")));
+        Assert.Equal("+OK", c.CallText("CONFIG", "SET", "appendonly", "no"));
+        Assert.Contains("aof_enabled:0", c.Call("INFO", "persistence").Text);
+    }
+
+    [Fact]
+    public void FlushAll_WithSavePoints_SavesTheEmptyDataset_AndStillPropagates()
+    {
+        using var dir = new DataDir();
+        using var server = dir.Start(c => c.SavePoints = [new(3600, 1000)]);
+        using var c = server.Connect();
+        c.Call("SET", "a", "1");
+        c.Call("FLUSHALL");
+        Assert.True(File.Exists(dir.File("dump.rdb")));
+        Assert.NotEqual("0", server.InfoPersistence()["rdb_changes_since_last_save"]);
+    }
+
+    [Fact]
+    public void ShutdownCommand_SaveAndNoSave()
+    {
+        using var dir = new DataDir();
+        var server = dir.Start();
+        using (var c = server.Connect())
+        {
+            c.Call("SET", "a", "1");
+            c.SendRaw(RawClient.Encode("SHUTDOWN", "SAVE"));
+            PersistenceTestSupport.WaitUntil(() => File.Exists(dir.File("dump.rdb")));
+        }
+        server.Dispose();
+        using var again = dir.Start();
+        using var c2 = again.Connect();
+        Assert.Equal("$1", c2.CallText("GET", "a"));
+    }
+}

@@ -103,7 +103,8 @@ public class KeyspaceNotificationTests
         AssertEvents(sub, ("set", "foo"));
         c.Call("DEL", "foo");
         AssertEvents(sub, ("del", "foo"));
-        c.Call("SET", "foo", "bar", "PX", "100");
+        // Long enough that the key is still there for EXPIRE on a loaded machine.
+        c.Call("SET", "foo", "bar", "PX", "100000");
         AssertEvents(sub, ("set", "foo"), ("expire", "foo"));
         c.Call("EXPIRE", "foo", "1");
         AssertEvents(sub, ("expire", "foo"));

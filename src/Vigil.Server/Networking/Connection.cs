@@ -270,10 +270,7 @@ internal sealed class Connection
                 }
                 if (job != null)
                 {
-                    // Its own thread: a job blocks for as long as a transfer takes, and continuations
-                    // here may run on the socket engine's only thread.
-                    await Task.Factory.StartNew(() => job(_socket), CancellationToken.None, TaskCreationOptions.LongRunning,
-                        TaskScheduler.Default).Unwrap().ConfigureAwait(false);
+                    await RunExclusiveJob(job).ConfigureAwait(false);
                     continue;
                 }
                 // Writes these replies acknowledge reach the AOF first (as Redis's beforeSleep).
@@ -300,6 +297,13 @@ internal sealed class Connection
         }
     }
 
+    /// <summary>
+    /// On its own thread: a job blocks for as long as a transfer takes, and continuations here may
+    /// run on the socket engine's only thread. (A method of its own, so that the closure is made
+    /// only for a job, not on every pass of the send loop.)
+    /// </summary>
+    private Task RunExclusiveJob(Func<Socket, Task> job) =>
+        Task.Factory.StartNew(() => job(_socket), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     /// <summary>Under the lock: no send is in progress any more; whoever waits for that goes on.</summary>
     private void EndSend()
     {

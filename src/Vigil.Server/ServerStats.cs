@@ -10,6 +10,10 @@ namespace Vigil.Server;
 public sealed class ServerStats
 {
     public long TotalConnectionsReceived;
+
+    /// <summary>How long taking the last snapshot held the lock, and snapshots taken (INFO latest_fork_usec, total_forks).</summary>
+    public long LatestForkMicroseconds;
+    public long TotalForks;
     public long TotalCommandsProcessed;
     public long RejectedConnections;
     public long TotalNetInputBytes;
@@ -108,9 +112,9 @@ public sealed class ServerStats
         sb.Append(i, $"pubsub_channels:{PubSubChannels}\r\n");
         sb.Append(i, $"pubsub_patterns:{PubSubPatterns}\r\n");
         sb.Append(i, $"pubsubshard_channels:{PubSubShardChannels}\r\n");
-        // Vigil takes snapshots without forking.
-        sb.Append("latest_fork_usec:0\r\n");
-        sb.Append("total_forks:0\r\n");
+        // Vigil takes snapshots without forking: these report the snapshot's stop-the-world step (RdbSnapshot.Capture).
+        sb.Append(i, $"latest_fork_usec:{LatestForkMicroseconds}\r\n");
+        sb.Append(i, $"total_forks:{TotalForks}\r\n");
         sb.Append("migrate_cached_sockets:0\r\n");
         sb.Append("slave_expires_tracked_keys:0\r\n");
         sb.Append("active_defrag_hits:0\r\n");

@@ -95,6 +95,7 @@ public sealed class RdbSnapshot : IDisposable
     /// <summary>Takes the view. Call under the keyspace lock (<see cref="VigilServer.Sync"/>).</summary>
     public static RdbSnapshot Capture(VigilServer server)
     {
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         var keyspace = server.Keyspace;
         var views = new List<DatabaseView>();
         for (int i = 0; i < keyspace.DatabaseCount; i++)
@@ -106,7 +107,10 @@ public sealed class RdbSnapshot : IDisposable
         var guard = new SnapshotGuard();
         keyspace.CopyOnWrite = guard;
         keyspace.OpenSnapshots++;
-        return new RdbSnapshot(server, views, guard, keyspace.Now) { Replication = server.Persistence.ReplicationInfo?.Invoke() };
+        var snapshot = new RdbSnapshot(server, views, guard, keyspace.Now) { Replication = server.Persistence.ReplicationInfo?.Invoke() };
+        server.Stats.LatestForkMicroseconds = (long)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMicroseconds;
+        server.Stats.TotalForks++;
+        return snapshot;
     }
 
     /// <summary>Ends the view: once none is open, writes stop copying.</summary>

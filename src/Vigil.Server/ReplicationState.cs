@@ -30,5 +30,13 @@ public sealed class ReplicationState
     /// <summary>The first offset <see cref="ReplId2"/> is not valid for (second_repl_offset), -1 when none.</summary>
     public long SecondReplOffset { get; set; } = -1;
 
+    /// <summary>changeReplicationId + clearReplicationId2: a new history with no past.</summary>
+    public void StartNewHistory()
+    {
+        ReplId = NewReplId();
+        ReplId2 = NoReplId;
+        SecondReplOffset = -1;
+    }
+
     public static string NewReplId() => Convert.ToHexString(RandomNumberGenerator.GetBytes(20)).ToLowerInvariant();
 }

@@ -146,7 +146,7 @@ internal static class ConnectionCommands
         }
         if (ctx.Server.AuthRequired && !client.Authenticated)
         {
-            ctx.Error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time");
+            ctx.Error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time");
             return;
         }
         if (name != null) client.Name = name.Length == 0 ? null : name;

@@ -11,7 +11,7 @@ namespace Vigil.Server.Commands;
 
 /// <summary>
 /// DEBUG (debug.c), refused unless enable-debug-command allows it. The subcommands test harnesses
-/// and tools use; other features add theirs (RELOAD, CHANGE-REPL-ID) to the same command.
+/// and tools use; other features add theirs (RELOAD, LOADAOF) to the same command.
 /// </summary>
 internal static class DebugCommand
 {
@@ -19,6 +19,9 @@ internal static class DebugCommand
 
     private static readonly string[] HelpLines =
     [
+        "CHANGE-REPL-ID",
+        "    Change the replication IDs of the instance.",
+        "    Dangerous: should be used only for testing the replication subsystem.",
         "DIGEST",
         "    Output a hex signature representing the current DB content.",
         "DIGEST-VALUE <key> [<key> ...]",
@@ -67,6 +70,11 @@ internal static class DebugCommand
         });
         debug.AddSubcommand("error", 3, None, ctx => ctx.Error(ctx.ArgLatin1(2)));
         debug.AddSubcommand("populate", -3, None, Populate);
+        debug.AddSubcommand("change-repl-id", 2, None, ctx =>
+        {
+            ctx.Server.Replication.StartNewHistory();
+            ctx.Reply.WriteOk();
+        });
     }
 
     /// <summary>DEBUG SLEEP seconds: the whole server stops, as Redis (atof: anything unparsable is 0).</summary>

@@ -30,6 +30,11 @@ internal static class KeyCommands
         ObjectCommand.Register(server);
         // Keys removed by lazy or active expiry raise the "expired" event (notifyKeyspaceEvent in deleteExpiredKeyAndPropagate).
         server.Keyspace.KeyExpired += (db, key) => server.KeyspaceEvents?.Invoke(KeyspaceEventType.Expired, "expired", db.Id, key);
+        // Every key a write creates raises "new" (dbAdd), before the command's own event; keys a load brings in do not.
+        server.Keyspace.KeyAdded += (db, key) =>
+        {
+            if (!server.Loading) server.KeyspaceEvents?.Invoke(KeyspaceEventType.NewKey, "new", db.Id, key);
+        };
     }
 
     /// <summary>DEL and UNLINK (Vigil frees memory through the GC either way).</summary>

@@ -44,7 +44,8 @@ public static class ConfigLoader
             }
             else
             {
-                extra.Append(' ').Append(QuoteIfNeeded(arg));
+                // redis-server quotes every option argument (sdscatrepr), which its error messages show.
+                extra.Append(' ').Append(ConfigText.Quote(arg));
             }
         }
         if (extra.Length > 0) text = text + "\n" + extra;
@@ -160,16 +161,4 @@ public static class ConfigLoader
 
     private static ConfigException Fatal(int lineNumber, string line, string reason) =>
         new($"\n*** FATAL CONFIG FILE ERROR (Redis {ServerInfo.RedisVersion}) ***\nReading the configuration file, at line {lineNumber}\n>>> '{line}'\n{reason}");
-
-    private static string QuoteIfNeeded(string arg)
-    {
-        if (arg.Length > 0 && arg.IndexOfAny([' ', '"', '\'', '\t', '\\']) < 0) return arg;
-        var sb = new StringBuilder("\"");
-        foreach (char c in arg)
-        {
-            if (c is '"' or '\\') sb.Append('\\');
-            sb.Append(c);
-        }
-        return sb.Append('"').ToString();
-    }
 }

@@ -117,13 +117,7 @@ internal sealed class ReplicationSource
 
     public void FreeBacklog() => _backlog = null;
 
-    /// <summary>changeReplicationId + clearReplicationId2: a new history with no past.</summary>
-    public void StartNewHistory()
-    {
-        _state.ReplId = ReplicationState.NewReplId();
-        _state.ReplId2 = ReplicationState.NoReplId;
-        _state.SecondReplOffset = -1;
-    }
+    public void StartNewHistory() => _state.StartNewHistory();
 
     /// <summary>
     /// shiftReplicationId, on promotion: the history followed so far stays valid as the secondary

@@ -106,6 +106,7 @@ public sealed class Database
         stored = value;
         if (!added && !keepTtl && _expires.Count > 0) _expires.Remove(key, hash, out _);
         _keyspace.OnKeyModified(this, key);
+        if (added) _keyspace.OnKeyAdded(this, key);
         if (!sameValue && value is IRedisValue) _keyspace.OnCollectionStored(this, key);
     }
 

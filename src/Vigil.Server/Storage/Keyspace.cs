@@ -90,6 +90,9 @@ public sealed class Keyspace
     /// </summary>
     public event Action<Database, ReadOnlySpan<byte>>? CollectionStored;
 
+    /// <summary>Called when a write creates a key that was not there (dbAdd: the "new" keyspace event).</summary>
+    public event Action<Database, ReadOnlySpan<byte>>? KeyAdded;
+
     /// <summary>Called when a key is deleted because it expired (propagates DEL, notifies "expired").</summary>
     public event Action<Database, byte[]>? KeyExpired;
 
@@ -105,6 +108,8 @@ public sealed class Keyspace
     public void UpdateClock() => Now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
     internal void OnKeyModified(Database db, ReadOnlySpan<byte> key) => KeyModified?.Invoke(db, key);
+
+    internal void OnKeyAdded(Database db, ReadOnlySpan<byte> key) => KeyAdded?.Invoke(db, key);
 
     internal void OnCollectionStored(Database db, ReadOnlySpan<byte> key) => CollectionStored?.Invoke(db, key);
 

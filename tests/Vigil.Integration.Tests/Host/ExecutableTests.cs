@@ -43,4 +43,34 @@ public class ExecutableTests
         Assert.Contains(">>> 'not-a-directive yes'", result.All);
         Directory.Delete(dir, true);
     }
+
+    // A config file (line 1 a comment, line 2 a directive) plus command-line directives that override it:
+    // any error stops startup with redis-server's exact text and exit code.
+    [Theory]
+    [InlineData("port 7777", new[] { "--port", "0x" })]
+    [InlineData("port 7777", new[] { "--port", "7000", "--maxmemory", "lots" })]
+    [InlineData("port 7777", new[] { "--requirepass", "a b", "--databases", "-1" })]
+    [InlineData("port 7777", new[] { "--appendonly", "maybe" })]
+    [InlineData("not-a-directive yes", new[] { "--port", "7000" })]
+    [InlineData("maxmemory 10 20", new string[0])]
+    [InlineData("loglevel loud", new string[0])]
+    [InlineData("save \"900 1", new string[0])]
+    public void ConfigErrors_StopStartupWithRedisServersMessage(string fileLine, string[] overrides)
+    {
+        string dir = Directory.CreateTempSubdirectory("vigil-conf-").FullName;
+        try
+        {
+            string conf = Path.Combine(dir, "redis.conf");
+            File.WriteAllText(conf, "# a comment\n" + fileLine + "\n");
+            var redis = Cli.Run(Paths.RedisServer, [conf, .. overrides], timeoutMs: 20_000);
+            var vigil = Cli.Run(Paths.Vigil, ["server", conf, .. overrides], timeoutMs: 20_000);
+            Assert.Contains("*** FATAL CONFIG FILE ERROR", redis.All);
+            Assert.Equal(redis.All, vigil.All);
+            Assert.Equal(redis.ExitCode, vigil.ExitCode);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
 }

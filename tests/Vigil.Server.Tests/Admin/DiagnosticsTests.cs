@@ -33,6 +33,20 @@ public class DiagnosticsTests
     }
 
     [Fact]
+    public void Debug_ChangeReplId_StartsANewHistory()
+    {
+        using var server = WithDebug();
+        using var c = server.Connect();
+        string Field(string name) => c.Call("INFO", "replication").Text!.Split("\r\n").Single(l => l.StartsWith(name + ":"))[(name.Length + 1)..];
+        string before = Field("master_replid");
+        Assert.Equal("+OK", c.CallText("DEBUG", "CHANGE-REPL-ID"));
+        Assert.Matches("^[0-9a-f]{40}$", Field("master_replid"));
+        Assert.NotEqual(before, Field("master_replid"));
+        Assert.Equal(new string('0', 40), Field("master_replid2"));
+        Assert.Equal("-1", Field("second_repl_offset"));
+    }
+
+    [Fact]
     public void Debug_Populate_CreatesKeysOnce()
     {
         using var server = WithDebug();

@@ -36,6 +36,20 @@ public class ConnectionCommandTests
     }
 
     [Fact]
+    public void Hello_BeforeAuth_IsRefusedWithRedis70Text_AndAuthOptionLogsIn()
+    {
+        using var server = new TestServer(c => c.RequirePass = "pw");
+        using var c = server.Connect();
+        const string refused = "-NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> " +
+            "option can be used to authenticate the client and select the RESP protocol version at the same time";
+        Assert.Equal(refused, c.CallText("HELLO", "3"));
+        Assert.Equal(refused, c.CallText("HELLO", "3", "SETNAME", "x"));
+        Assert.Equal("-WRONGPASS invalid username-password pair or user is disabled.", c.CallText("HELLO", "3", "AUTH", "default", "no"));
+        Assert.Equal(Vigil.Protocol.RespType.Map, c.Call("HELLO", "3", "AUTH", "default", "pw", "SETNAME", "named").Type);
+        Assert.Equal("$named", c.CallText("CLIENT", "GETNAME"));
+    }
+
+    [Fact]
     public void Select_SeparatesDatabases()
     {
         using var server = new TestServer();

@@ -58,8 +58,11 @@ internal sealed class ServerRecorder
                 var args = ctx.PropagateAs ?? ctx.CopyArgs();
                 recorder._propagated.Add(string.Join(' ', args.Select(a => Encoding.Latin1.GetString(a))));
             };
+            // "new" accompanies every key creation; KeyspaceNotificationTests covers it, the command families' tests leave it out.
             server.Server.KeyspaceEvents = (type, name, db, key) =>
-                recorder._events.Add($"{type}:{name}@{db}:{Encoding.Latin1.GetString(key)}");
+            {
+                if (type != Vigil.Server.PubSub.KeyspaceEventType.NewKey) recorder._events.Add($"{type}:{name}@{db}:{Encoding.Latin1.GetString(key)}");
+            };
         }
         return recorder;
     }

@@ -115,6 +115,31 @@ public class KeyspaceNotificationTests
         Assert.Equal("*[$pmessage, $__key*__:*, $__keyspace@3__:k, $set]", sub.Read().ToString());
     }
 
+    [Fact]
+    public void KeysCreatedByWrites_FireNewBeforeTheCommandsOwnEvent()
+    {
+        using var server = new TestServer(c => c.NotifyKeyspaceEvents = "KEAn");
+        using var sub = server.Connect();
+        using var c = server.Connect();
+        sub.Call("PSUBSCRIBE", "__keyevent@0__:*");
+        c.Call("SET", "a", "1");
+        c.Call("SET", "a", "2");
+        c.Call("RENAME", "a", "b");
+        c.Call("COPY", "b", "c");
+        c.Call("LPUSH", "l", "x");
+        c.Call("INCR", "n");
+        // The order redis-server 7.0.15 publishes them in for the same commands.
+        (string Event, string Key)[] expected =
+        [
+            ("new", "a"), ("set", "a"), ("set", "a"), ("new", "b"), ("rename_from", "a"), ("rename_to", "b"),
+            ("new", "c"), ("copy_to", "c"), ("new", "l"), ("lpush", "l"), ("new", "n"), ("incrby", "n"),
+        ];
+        foreach (var (name, key) in expected)
+        {
+            Assert.Equal($"*[$pmessage, $__keyevent@0__:*, $__keyevent@0__:{name}, ${key}]", sub.Read().ToString());
+        }
+    }
+
     /// <summary>Each event arrives as the keyspace message, then the keyevent message.</summary>
     private static void AssertEvents(RawClient sub, params (string Event, string Key)[] events)
     {

@@ -438,38 +438,9 @@ internal static class ListCommands
     /// </summary>
     private static void MPop(CommandContext ctx, int numKeysArg, bool blocking)
     {
-        const string NumKeysError = "ERR numkeys should be greater than 0";
-        if (!RedisNumbers.TryParseInt64(ctx.Arg(numKeysArg), out long numKeys) || numKeys < 1)
-        {
-            ctx.Error(NumKeysError);
-            return;
-        }
-        int firstKey = numKeysArg + 1;
-        if (numKeys > ctx.ArgCount - firstKey - 1)
-        {
-            ctx.SyntaxError();
-            return;
-        }
-        int whereArg = firstKey + (int)numKeys;
-        if (!TryGetEnd(ctx, whereArg, out bool head)) return;
-        long count = -1;
-        for (int i = whereArg + 1; i < ctx.ArgCount; i++)
-        {
-            if (count == -1 && ctx.ArgIs(i, "count"u8) && i + 1 < ctx.ArgCount)
-            {
-                if (!RedisNumbers.TryParseInt64(ctx.Arg(++i), out count) || count < 1)
-                {
-                    ctx.Error("ERR count should be greater than 0");
-                    return;
-                }
-            }
-            else
-            {
-                ctx.SyntaxError();
-                return;
-            }
-        }
-        if (count == -1) count = 1;
+        if (!MPopArguments.TryParse(ctx, numKeysArg, "left"u8, "right"u8, out var arguments)) return;
+        var (firstKey, numKeys, head, count) = arguments;
+        int whereArg = firstKey + numKeys;
         long deadline = 0;
         if (blocking && !BlockingManager.TryGetTimeout(ctx, 1, out deadline)) return;
 
@@ -486,7 +457,7 @@ internal static class ListCommands
             ctx.Reply.WriteNullArray();
             return;
         }
-        ctx.Server.Blocking.Block(ctx, firstKey, (int)numKeys, deadline, ListType,
+        ctx.Server.Blocking.Block(ctx, firstKey, numKeys, deadline, ListType,
             (c, key, value) => PopWithKey(c, key, (RedisList)value, head, count));
     }
 

@@ -40,6 +40,7 @@ internal static class SortedSetCommands
         t.Add("zscan", -3, ReadOnly, 1, 1, 1, ZScan, Group);
         SortedSetRangeCommands.Register(server);
         SortedSetAlgebraCommands.Register(server);
+        SortedSetBlockingCommands.Register(server);
     }
 
     /// <summary>
@@ -253,9 +254,10 @@ internal static class SortedSetCommands
 
     /// <summary>
     /// genericZpopCommand on a non-empty set: pops up to <paramref name="count"/> elements from one
-    /// end, replies in the given shape, notifies, and deletes the key when it empties.
+    /// end, replies in the given shape, notifies, and deletes the key when it empties. Returns how
+    /// many it popped.
     /// </summary>
-    public static void Pop(CommandContext ctx, ReadOnlySpan<byte> key, RedisSortedSet set, PopEnd end, long count, PopReply shape)
+    public static long Pop(CommandContext ctx, ReadOnlySpan<byte> key, RedisSortedSet set, PopEnd end, long count, PopReply shape)
     {
         long taken = Math.Min(count, set.Count);
         var reply = ctx.Reply;
@@ -292,6 +294,7 @@ internal static class SortedSetCommands
         ctx.Notify(KeyspaceEventType.SortedSet, end == PopEnd.Min ? "zpopmin" : "zpopmax", key);
         ctx.Db.SignalModified(key);
         DeleteIfEmpty(ctx, key, set);
+        return taken;
     }
 
     /// <summary>The ZPOPMIN/ZPOPMAX key count form that ZMPOP and the blocking pops propagate as.</summary>
@@ -301,69 +304,33 @@ internal static class SortedSetCommands
         return count is { } n ? [name, key.ToArray(), Rewrites.Number(n)] : [name, key.ToArray()];
     }
 
-    /// <summary>
-    /// ZMPOP numkeys key [key ...] MIN|MAX [COUNT count] and its blocking form's arguments from
-    /// <paramref name="numKeysArg"/> on. False after replying an error.
-    /// </summary>
-    public static bool TryParseMPop(CommandContext ctx, int numKeysArg, out int numKeys, out PopEnd end, out long count)
-    {
-        numKeys = 0;
-        end = PopEnd.Min;
-        count = 1;
-        const string NumKeysError = "ERR numkeys should be greater than 0";
-        if (!RedisNumbers.TryParseInt64(ctx.Arg(numKeysArg), out long n) || n < 1)
-        {
-            ctx.Error(NumKeysError);
-            return false;
-        }
-        long whereArg = numKeysArg + n + 1;
-        if (whereArg >= ctx.ArgCount)
-        {
-            ctx.SyntaxError();
-            return false;
-        }
-        numKeys = (int)n;
-        if (ctx.ArgIs((int)whereArg, "min"u8)) end = PopEnd.Min;
-        else if (ctx.ArgIs((int)whereArg, "max"u8)) end = PopEnd.Max;
-        else
-        {
-            ctx.SyntaxError();
-            return false;
-        }
-        bool countSeen = false;
-        for (int i = (int)whereArg + 1; i < ctx.ArgCount; i++)
-        {
-            if (!countSeen && ctx.ArgIs(i, "count"u8) && i + 1 < ctx.ArgCount)
-            {
-                countSeen = true;
-                if (!RedisNumbers.TryParseInt64(ctx.Arg(++i), out count) || count < 1)
-                {
-                    ctx.Error("ERR count should be greater than 0");
-                    return false;
-                }
-            }
-            else
-            {
-                ctx.SyntaxError();
-                return false;
-            }
-        }
-        return true;
-    }
-
     private static void ZMPop(CommandContext ctx)
     {
-        if (!TryParseMPop(ctx, 1, out int numKeys, out var end, out long count)) return;
-        for (int i = 2; i < 2 + numKeys; i++)
+        if (!MPopArguments.TryParse(ctx, 1, "min"u8, "max"u8, out var arguments)) return;
+        if (!TryPopFirst(ctx, arguments.FirstKey, arguments.KeyCount, arguments.FirstEnd ? PopEnd.Min : PopEnd.Max, arguments.Count, PopReply.KeyAndPairs, propagateCount: true))
+        {
+            ctx.Reply.WriteNullArray();
+        }
+    }
+
+    /// <summary>
+    /// Pops from the first non-empty sorted set among <paramref name="keyCount"/> keys from
+    /// <paramref name="firstKey"/>, propagated as ZPOPMIN/ZPOPMAX key, with the number popped when
+    /// <paramref name="propagateCount"/> (ZMPOP, BZMPOP); true when it popped, or after a WRONGTYPE
+    /// error (with <see cref="CommandContext.Failed"/> set), false when every set is empty.
+    /// </summary>
+    public static bool TryPopFirst(CommandContext ctx, int firstKey, int keyCount, PopEnd end, long count, PopReply shape, bool propagateCount)
+    {
+        for (int i = firstKey; i < firstKey + keyCount; i++)
         {
             var key = ctx.Arg(i);
-            if (!TryCast(ctx, ctx.Db.Get(key), out var set)) return;
+            if (!TryCast(ctx, ctx.Db.Get(key), out var set)) return true;
             if (set == null) continue;
-            Pop(ctx, key, set, end, count, PopReply.KeyAndPairs);
-            ctx.PropagateAs = PropagatedPop(end, key, count);
-            return;
+            long popped = Pop(ctx, key, set, end, count, shape);
+            ctx.PropagateAs = PropagatedPop(end, key, propagateCount ? popped : null);
+            return true;
         }
-        ctx.Reply.WriteNullArray();
+        return false;
     }
 
     private static void ZRandMember(CommandContext ctx)

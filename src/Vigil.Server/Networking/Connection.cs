@@ -27,7 +27,6 @@ internal sealed class Connection
     private RespWriter _sending = new();
     private bool _sendInProgress;   // guarded by the keyspace lock
     private TaskCompletionSource? _sendDone;  // completed when the send in progress ends; guarded by the lock
-    private bool _resumeScheduled;  // guarded by the keyspace lock
     private int _resumeAt;          // the next parsed command to run; guarded by the keyspace lock
     private RespWriter? _beforeExclusive;                // replies due before the exclusive job; guarded by the lock
     private Func<Socket, Task>? _exclusiveJob;           // guarded by the keyspace lock
@@ -85,7 +84,9 @@ internal sealed class Connection
             _server.Stats.TotalReadsProcessed++;
             _end += received;
             // A blocked client's input waits (Redis keeps reading it, to notice a disconnection).
-            return RunPendingLocked();
+            bool send = RunPendingLocked();
+            _server.Blocking.ProcessUnblockedClients();
+            return send;
         }
     }
 
@@ -327,6 +328,7 @@ internal sealed class Connection
             {
                 if (_client.HasFlag(ClientFlags.Replica)) return;
                 RunInputLocked();
+                _server.Blocking.ProcessUnblockedClients();
             }
             while (true)
             {
@@ -349,24 +351,12 @@ internal sealed class Connection
         }
     }
 
-    /// <summary>Called under the lock when the client stopped being blocked: runs its waiting input on the pool.</summary>
+    /// <summary>Called under the lock when the client is no longer blocked: the input that waited runs now.</summary>
     private void OnResumeRequested()
     {
-        if (_resumeScheduled || (_resumeAt == _parsed.Count && _start == _end)) return;
-        _resumeScheduled = true;
-        ThreadPool.UnsafeQueueUserWorkItem(static c => _ = c.ResumeAsync(), this, preferLocal: false);
-    }
-
-    private async Task ResumeAsync()
-    {
-        bool send;
-        lock (_server.Sync)
-        {
-            _resumeScheduled = false;
-            if (_closed != 0) return;
-            send = RunPendingLocked();
-        }
-        if (send) await SendPendingAsync().ConfigureAwait(false);
+        if (_closed != 0) return;
+        RunInputLocked();
+        OnFlushRequested();
     }
 
     /// <summary>Called under the lock: the job runs after the replies written so far, and before those written from now on.</summary>

@@ -25,17 +25,20 @@ public static class DumpPayload
         return stream.ToArray();
     }
 
-    /// <summary>verifyDumpPayload: the footer's version is one we read and its checksum matches.</summary>
+    /// <summary>
+    /// verifyDumpPayload: the footer's version is one we read and its checksum matches. Unlike an
+    /// RDB file's, a payload's zero checksum is no "checksum disabled": Redis rejects it too.
+    /// </summary>
     public static bool IsValid(ReadOnlySpan<byte> payload)
     {
         if (payload.Length < 10) return false;
         int version = BinaryPrimitives.ReadUInt16LittleEndian(payload[^10..]);
         if (version > RdbFormat.Version) return false;
         ulong stored = BinaryPrimitives.ReadUInt64LittleEndian(payload[^8..]);
-        return stored == 0 || Crc64.Update(0, payload[..^8]) == stored;
+        return Crc64.Update(0, payload[..^8]) == stored;
     }
 
-    /// <summary>The value of a payload that passed <see cref="IsValid"/>; null when its body is malformed.</summary>
+    /// <summary>The value of a payload that passed <see cref="IsValid"/>; null when its body is malformed or an empty collection.</summary>
     public static object? Read(byte[] payload, Storage.EncodingLimits? limits = null)
     {
         try
@@ -43,7 +46,7 @@ public static class DumpPayload
             var r = new RdbReader(new MemoryStream(payload, 0, payload.Length - 10)) { Limits = limits ?? Storage.EncodingLimits.Default };
             byte type = r.ReadByte();
             var value = RdbValueCodec.ReadValue(r, type);
-            // The body must be consumed exactly.
+            // The body must be consumed exactly; an empty collection is refused, as restoreCommand does.
             return r.Offset == payload.Length - 10 ? value : null;
         }
         catch (RdbFormatException)

@@ -365,7 +365,9 @@ public sealed class PersistenceService
                 StartLoading(new FileInfo(Config.RdbPath).Length);
                 var result = LoadRdb(Config.RdbPath, aofBase: false);
                 LoadedReplicationInfo = result.Replication;
-                _server.Log.Notice($"Done loading RDB, keys loaded: {result.Keys}, keys expired: {result.ExpiredSkipped}.");
+                _server.Log.Notice(result.EmptySkipped == 0
+                    ? $"Done loading RDB, keys loaded: {result.Keys}, keys expired: {result.ExpiredSkipped}."
+                    : $"Done loading RDB, keys loaded: {result.Keys}, keys expired: {result.ExpiredSkipped}, empty keys skipped: {result.EmptySkipped}.");
                 _server.Log.Notice($"DB loaded from disk: {watch.Elapsed.TotalSeconds:F3} seconds");
             }
         }
@@ -394,6 +396,8 @@ public sealed class PersistenceService
                 Storage.EncodingLimits.From(Config), replaceExisting);
             _lastLoadKeysLoaded = result.Keys;
             _lastLoadKeysExpired = result.ExpiredSkipped;
+            foreach (var key in result.EmptyKeysNamed)
+                _server.Log.Notice("rdbLoadObject skipping empty key: " + System.Text.Encoding.Latin1.GetString(key));
             return result;
         }
         catch (RdbFormatException e)

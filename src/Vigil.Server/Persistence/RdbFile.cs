@@ -51,6 +51,9 @@ public static class RdbFile
     {
         public long Keys { get; set; }
         public long ExpiredSkipped { get; set; }
+        /// <summary>Keys holding an empty collection, skipped as Redis skips them; the first few are named in <see cref="EmptyKeysNamed"/>.</summary>
+        public long EmptySkipped { get; set; }
+        public List<byte[]> EmptyKeysNamed { get; } = new();
         public int Version { get; set; }
 
         /// <summary>Where the RDB ended in the stream (an old-style AOF continues with commands after it).</summary>
@@ -146,8 +149,12 @@ public static class RdbFile
             if (db == null) throw r.Error("No database selected");
             long keyOffset = r.Offset;
             var key = r.ReadString();
-            object value = RdbValueCodec.ReadValue(r, type);
-            if (expireAt >= 0 && expireAt < nowMs && !keepExpired)
+            object? value = RdbValueCodec.ReadValue(r, type);
+            if (value == null)
+            {
+                if (result.EmptySkipped++ < 10) result.EmptyKeysNamed.Add(key);
+            }
+            else if (expireAt >= 0 && expireAt < nowMs && !keepExpired)
             {
                 result.ExpiredSkipped++;
             }

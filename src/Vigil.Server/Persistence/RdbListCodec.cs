@@ -40,10 +40,10 @@ public static class RdbListCodec
     }
 
     /// <summary>
-    /// Reads a list of any list encoding. Malformed input throws <see cref="RdbFormatException"/>; so
-    /// does a list without elements, which Redis never writes.
+    /// Reads a list of any list encoding. Malformed input throws <see cref="RdbFormatException"/>; a
+    /// list without elements (empty ziplist nodes are skipped, as Redis does) reads as null.
     /// </summary>
-    public static RedisList Read(RdbReader r, byte type)
+    public static RedisList? Read(RdbReader r, byte type)
     {
         var list = new RedisList();
         switch (type)
@@ -69,7 +69,7 @@ public static class RdbListCodec
                 for (int i = 0; i < nodes; i++)
                 {
                     long container = r.ReadLength();
-                    if (container == RdbFormat.QuicklistNodePlain) list.PushTail(r.ReadString());
+                    if (container == RdbFormat.QuicklistNodePlain) list.PushTail(NonEmpty(r, r.ReadString()));
                     else if (container == RdbFormat.QuicklistNodePacked) AddAll(list, RdbValueCodec.Decode(r, PackedEncodings.DecodeListpack));
                     else throw r.Error($"Quicklist integrity check failed: unknown node container {container}");
                 }
@@ -78,9 +78,11 @@ public static class RdbListCodec
             default:
                 throw r.Error($"Unknown RDB encoding type {type} ({RdbFormat.TypeName(type)})");
         }
-        if (list.Count == 0) throw r.Error("Empty list in RDB payload");
-        return list;
+        return list.Count == 0 ? null : list;
     }
+
+    /// <summary>A quicklist node is never a zero-length string, even a plain one.</summary>
+    private static byte[] NonEmpty(RdbReader r, byte[] node) => node.Length > 0 ? node : throw r.Error("Quicklist node of zero length");
 
     private static void AddAll(RedisList list, List<byte[]> elements)
     {

@@ -44,10 +44,10 @@ public static class RdbSortedSetCodec
     }
 
     /// <summary>RDB_TYPE_ZSET (<paramref name="binaryScores"/> false) and RDB_TYPE_ZSET_2.</summary>
-    public static RedisSortedSet ReadSkiplist(RdbReader r, bool binaryScores)
+    public static RedisSortedSet? ReadSkiplist(RdbReader r, bool binaryScores)
     {
         int count = r.ReadCount();
-        if (count == 0) throw r.Error("Empty zset");
+        if (count == 0) return null;
         var set = RedisSortedSet.CreateSkiplist();
         var limits = r.Limits;
         for (int i = 0; i < count; i++)
@@ -63,10 +63,11 @@ public static class RdbSortedSetCodec
         return set;
     }
 
-    /// <summary>RDB_TYPE_ZSET_LISTPACK and RDB_TYPE_ZSET_ZIPLIST: alternating members and scores.</summary>
-    public static RedisSortedSet FromPairs(RdbReader r, List<byte[]> items)
+    /// <summary>RDB_TYPE_ZSET_LISTPACK and RDB_TYPE_ZSET_ZIPLIST: alternating members and scores; null when there are none.</summary>
+    public static RedisSortedSet? FromPairs(RdbReader r, List<byte[]> items)
     {
-        if (items.Count == 0 || items.Count % 2 != 0) throw r.Error("Zset listpack has an odd or zero number of entries");
+        if (items.Count % 2 != 0) throw r.Error("Zset listpack has an odd number of entries");
+        if (items.Count == 0) return null;
         var set = RedisSortedSet.CreateSkiplist();
         for (int i = 0; i < items.Count; i += 2)
         {

@@ -7,6 +7,8 @@ namespace Vigil.Server.Persistence;
 /// large one as RDB_TYPE_HASH; an intset as is, other sets as RDB_TYPE_SET; ...) and reads every
 /// encoding Redis 7.0 writes, the older zipmap/ziplist-era ones, and 7.2's listpack sets. Loaded collections take the encoding the reader's limits call for.
 /// Also the DUMP/RESTORE payload body.
+/// A collection without elements reads as null where Redis's rdbLoadObject answers RDB_LOAD_ERR_EMPTY_KEY
+/// (files written by old Redis bugs held some): loading a file skips the key, RESTORE refuses it.
 /// </summary>
 public static class RdbValueCodec
 {
@@ -51,7 +53,7 @@ public static class RdbValueCodec
         }
     }
 
-    public static object ReadValue(RdbReader r, byte type)
+    public static object? ReadValue(RdbReader r, byte type)
     {
         switch (type)
         {
@@ -107,10 +109,10 @@ public static class RdbValueCodec
     }
 
     /// <summary>RDB_TYPE_HASH: a count, then field and value strings.</summary>
-    private static RedisHash ReadHash(RdbReader r)
+    private static RedisHash? ReadHash(RdbReader r)
     {
         int pairs = r.ReadCount();
-        if (pairs == 0) throw r.Error("Empty hash");
+        if (pairs == 0) return null;
         var hash = new RedisHash();
         var limits = r.Limits;
         for (int i = 0; i < pairs; i++)
@@ -123,9 +125,10 @@ public static class RdbValueCodec
     }
 
     /// <summary>A hash from the alternating fields and values of a zipmap, ziplist or listpack.</summary>
-    private static RedisHash HashFromItems(RdbReader r, List<byte[]> items)
+    private static RedisHash? HashFromItems(RdbReader r, List<byte[]> items)
     {
-        if (items.Count == 0 || items.Count % 2 != 0) throw r.Error("Hash listpack has an odd or zero number of entries");
+        if (items.Count % 2 != 0) throw r.Error("Hash listpack has an odd number of entries");
+        if (items.Count == 0) return null;
         var hash = new RedisHash();
         var limits = r.Limits;
         for (int i = 0; i < items.Count; i += 2)
@@ -147,10 +150,10 @@ public static class RdbValueCodec
     }
 
     /// <summary>RDB_TYPE_SET: a count, then member strings.</summary>
-    private static RedisSet ReadSet(RdbReader r)
+    private static RedisSet? ReadSet(RdbReader r)
     {
         int count = r.ReadCount();
-        if (count == 0) throw r.Error("Empty set");
+        if (count == 0) return null;
         var set = new RedisSet();
         var limits = r.Limits;
         for (int i = 0; i < count; i++)
@@ -160,18 +163,18 @@ public static class RdbValueCodec
         return set;
     }
 
-    /// <summary>RDB_TYPE_SET_INTSET: the intset blob, adopted as is once checked.</summary>
+    /// <summary>RDB_TYPE_SET_INTSET: the intset blob, adopted as is once checked (an empty one fails the check, as in Redis).</summary>
     private static RedisSet ReadIntSet(RdbReader r)
     {
-        var set = RedisSet.FromIntSetBlob(r.ReadString(), r.Limits) ?? throw r.Error("Intset integrity check failed");
-        if (set.Count == 0) throw r.Error("Empty set");
+        var set = RedisSet.FromIntSetBlob(r.ReadString(), r.Limits);
+        if (set == null || set.Count == 0) throw r.Error("Intset integrity check failed");
         return set;
     }
 
     /// <summary>RDB_TYPE_SET_LISTPACK (Redis 7.2): members in a listpack.</summary>
-    private static RedisSet SetFromItems(RdbReader r, List<byte[]> items)
+    private static RedisSet? SetFromItems(RdbReader r, List<byte[]> items)
     {
-        if (items.Count == 0) throw r.Error("Empty set");
+        if (items.Count == 0) return null;
         var set = new RedisSet();
         var limits = r.Limits;
         foreach (var item in items)

@@ -126,9 +126,9 @@ public class ListRdbCodecTests
         using var server = new TestServer();
         using var c = server.Connect();
         var body = Body(RdbFormat.TypeListQuicklist2, w => { w.WriteLength(1); w.WriteLength(7); w.WriteString(Listpack("a")); });
-        c.SendRaw(RawClient.Encode("RESTORE"u8.ToArray(), "k"u8.ToArray(), "0"u8.ToArray(), WithFooter(body)));
+        c.SendRaw(RawClient.Encode("RESTORE"u8.ToArray(), "k"u8.ToArray(), "0"u8.ToArray(), Persistence.RdbTestSupport.DumpPayloadOf(body)));
         Assert.Equal("-ERR Bad data format", c.Read().ToString());
-        var good = WithFooter(Body(RdbFormat.TypeListQuicklist2, w => { w.WriteLength(1); w.WriteLength(2); w.WriteString(Listpack("a", "b")); }));
+        var good = Persistence.RdbTestSupport.DumpPayloadOf(Body(RdbFormat.TypeListQuicklist2, w => { w.WriteLength(1); w.WriteLength(2); w.WriteString(Listpack("a", "b")); }));
         c.SendRaw(RawClient.Encode("RESTORE"u8.ToArray(), "k"u8.ToArray(), "0"u8.ToArray(), good));
         Assert.Equal("+OK", c.Read().ToString());
         Assert.Equal("*[$a, $b]", c.CallText("LRANGE", "k", "0", "-1"));
@@ -163,15 +163,6 @@ public class ListRdbCodecTests
         write(w);
         w.Flush();
         return stream.ToArray();
-    }
-
-    private static byte[] WithFooter(byte[] body)
-    {
-        var payload = new byte[body.Length + 10];
-        body.CopyTo(payload, 0);
-        BinaryPrimitives.WriteUInt16LittleEndian(payload.AsSpan(body.Length), RdbFormat.Version);
-        BinaryPrimitives.WriteUInt64LittleEndian(payload.AsSpan(body.Length + 2), Crc64.Update(0, payload.AsSpan(0, body.Length + 2)));
-        return payload;
     }
 
     private static byte[] Listpack(params string[] elements)

@@ -6,8 +6,8 @@ namespace Vigil.Server.Tests.Persistence;
 /// <summary>What the collections' RDB tests share: values to and from RDB bodies, and corruption sweeps.</summary>
 internal static class RdbTestSupport
 {
-    /// <summary>Reads one type byte and value, which must take the whole body.</summary>
-    public static object Read(byte[] body, EncodingLimits? limits = null)
+    /// <summary>Reads one type byte and value, which must take the whole body; null for an empty collection.</summary>
+    public static object? Read(byte[] body, EncodingLimits? limits = null)
     {
         var r = new RdbReader(new MemoryStream(body)) { Limits = limits ?? EncodingLimits.Default };
         var value = RdbValueCodec.ReadValue(r, r.ReadByte());
@@ -24,6 +24,14 @@ internal static class RdbTestSupport
         RdbValueCodec.WriteValue(w, value);
         w.Flush();
         return stream.ToArray();
+    }
+
+    /// <summary>A DUMP payload around <paramref name="body"/> (type byte and value): RDB version and a CRC-64 footer.</summary>
+    public static byte[] DumpPayloadOf(byte[] body)
+    {
+        byte[] payload = [.. body, RdbFormat.Version, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(payload.AsSpan(payload.Length - 8), Crc64.Update(0, payload.AsSpan(0, payload.Length - 8)));
+        return payload;
     }
 
     /// <summary>An RDB string holding <paramref name="blob"/> as is (length-prefixed, uncompressed).</summary>

@@ -24,14 +24,6 @@ public class SortedSetRdbTests
     private const string LargeDump =
         "050401649c7500883ce4377e016200000000000004400161000000000000f03f0163000000000000f0ff0a004a381de30fd62dff";
 
-    /// <summary>A DUMP payload around <paramref name="body"/>: RDB version and a CRC-64 footer.</summary>
-    private static byte[] Payload(byte[] body)
-    {
-        byte[] payload = [.. body, RdbFormat.Version, 0, 0, 0, 0, 0, 0, 0, 0, 0];
-        BitConverter.TryWriteBytes(payload.AsSpan(payload.Length - 8), Crc64.Update(0, payload.AsSpan(0, payload.Length - 8)));
-        return payload;
-    }
-
     private static string Elements(object value)
     {
         var sb = new StringBuilder();
@@ -139,10 +131,10 @@ public class SortedSetRdbTests
         }
         Assert.Throws<RdbFormatException>(() => Read(Listpack("a", "1", "a", "2")));
         Assert.Throws<RdbFormatException>(() => Read(Listpack("a", "1", "b")));
-        Assert.Throws<RdbFormatException>(() => Read(Listpack()));
+        Assert.Null(Read(Listpack()));
         Assert.Throws<RdbFormatException>(() => Read(Listpack("a", "one")));
         Assert.Throws<RdbFormatException>(() => Read(Listpack("a", "nan")));
-        Assert.Throws<RdbFormatException>(() => Read([RdbFormat.TypeZset2, 0]));
+        Assert.Null(Read([RdbFormat.TypeZset2, 0]));
         Assert.Throws<RdbFormatException>(() => Read([RdbFormat.TypeZset2, 2, 1, (byte)'a', 0, 0, 0, 0, 0, 0, 0xF0, 0x3F, 1, (byte)'a', 0, 0, 0, 0, 0, 0, 0, 0x40]));
         Assert.Throws<RdbFormatException>(() => Read([RdbFormat.TypeZset2, 1, 1, (byte)'a', 0, 0, 0, 0, 0, 0, 0xF8, 0x7F]));
         Assert.Throws<RdbFormatException>(() => Read([RdbFormat.TypeZset2, 0x80, 0x7F, 0xFF, 0xFF, 0xFF]));
@@ -154,9 +146,9 @@ public class SortedSetRdbTests
         using var server = new TestServer();
         using var c = server.Connect();
         byte[] duplicate = [RdbFormat.TypeZset2, 2, 1, (byte)'a', 0, 0, 0, 0, 0, 0, 0xF0, 0x3F, 1, (byte)'a', 0, 0, 0, 0, 0, 0, 0, 0x40];
-        Assert.Equal("-ERR Bad data format", c.CallText("RESTORE", "k", "0", Encoding.Latin1.GetString(Payload(duplicate))));
+        Assert.Equal("-ERR Bad data format", c.CallText("RESTORE", "k", "0", Encoding.Latin1.GetString(DumpPayloadOf(duplicate))));
         byte[] empty = [RdbFormat.TypeZset2, 0];
-        Assert.Equal("-ERR Bad data format", c.CallText("RESTORE", "k", "0", Encoding.Latin1.GetString(Payload(empty))));
+        Assert.Equal("-ERR Bad data format", c.CallText("RESTORE", "k", "0", Encoding.Latin1.GetString(DumpPayloadOf(empty))));
         Assert.Equal(":0", c.CallText("EXISTS", "k"));
         Assert.Equal("+PONG", c.CallText("PING"));
     }

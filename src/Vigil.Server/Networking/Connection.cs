@@ -289,8 +289,9 @@ internal sealed class Connection
                     int sent = await _socket.SendAsync(data, SocketFlags.None).ConfigureAwait(false);
                     data = data[sent..];
                 }
-                // Outside the lock: these two are only read and added to atomically.
-                Interlocked.Add(ref _server.Stats.TotalNetOutputBytes, toSend.Length);
+                // Outside the lock: these are only read and added to atomically. A replica's stream counts apart.
+                if (_client.HasFlag(ClientFlags.Replica)) Interlocked.Add(ref _server.Stats.TotalNetReplOutputBytes, toSend.Length);
+                else Interlocked.Add(ref _server.Stats.TotalNetOutputBytes, toSend.Length);
                 Interlocked.Increment(ref _server.Stats.TotalWritesProcessed);
                 toSend.Reset();
             }

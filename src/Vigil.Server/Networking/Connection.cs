@@ -61,7 +61,14 @@ internal sealed class Connection
                 }
                 bool send = ProcessInput(n);
                 if (send) await SendPendingAsync().ConfigureAwait(false);
-                if (_client.HasFlag(ClientFlags.CloseAfterReply) || _client.HasFlag(ClientFlags.CloseAsap)) break;
+                if (_client.HasFlag(ClientFlags.CloseAsap)) break;
+                if (_client.HasFlag(ClientFlags.CloseAfterReply))
+                {
+                    // Another thread (a resume after an unblock, a pub/sub flush) may be sending: the
+                    // last reply must still go out after what it sends.
+                    await DrainAsync().ConfigureAwait(false);
+                    break;
+                }
             }
         }
         catch (SocketException)
@@ -282,8 +289,9 @@ internal sealed class Connection
                     int sent = await _socket.SendAsync(data, SocketFlags.None).ConfigureAwait(false);
                     data = data[sent..];
                 }
-                // Outside the lock: these two are only read and added to atomically.
-                Interlocked.Add(ref _server.Stats.TotalNetOutputBytes, toSend.Length);
+                // Outside the lock: these are only read and added to atomically. A replica's stream counts apart.
+                if (_client.HasFlag(ClientFlags.Replica)) Interlocked.Add(ref _server.Stats.TotalNetReplOutputBytes, toSend.Length);
+                else Interlocked.Add(ref _server.Stats.TotalNetOutputBytes, toSend.Length);
                 Interlocked.Increment(ref _server.Stats.TotalWritesProcessed);
                 toSend.Reset();
             }
@@ -313,9 +321,9 @@ internal sealed class Connection
     }
 
     /// <summary>
-    /// The peer half-closed. As Redis runs an unblocked client's waiting commands and writes replies
-    /// before it reads the end of the stream: commands that can run still do, and replies already
-    /// written go out before the connection closes, also those another thread (a flush after an
+    /// The peer half-closed, or the client closes after its reply. As Redis runs an unblocked
+    /// client's waiting commands and writes replies before it reads the end of the stream: commands
+    /// that can run still do, and replies already written go out before the connection closes, also those another thread (a flush after an
     /// unblock, a pub/sub message) is sending. A peer that stops reading gets a few seconds; a
     /// replica's link (its transfer has its own end) none.
     /// </summary>

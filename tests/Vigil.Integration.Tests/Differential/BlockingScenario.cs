@@ -1,4 +1,5 @@
 using System.Text;
+using static Vigil.Integration.Tests.Differential.ScenarioRunner;
 
 namespace Vigil.Integration.Tests.Differential;
 
@@ -65,26 +66,9 @@ public sealed record BlockingScenario(IReadOnlyList<BlockingStep> Steps)
         return text.ToString();
     }
 
-    public static string Show(byte[][] args) => string.Join(' ', args.Select(a => Encoding.Latin1.GetString(a)));
-
     private static byte[] Key(CommandRandom r) => CommandRandom.Bytes(r.Pick(Keys));
 
     private static byte[] Side(CommandRandom r) => CommandRandom.Bytes(r.Pick("LEFT", "RIGHT"));
-
-    private static byte[][] Args(params object[] parts)
-    {
-        var args = new List<byte[]>();
-        foreach (var p in parts)
-        {
-            switch (p)
-            {
-                case byte[] b: args.Add(b); break;
-                case byte[][] many: args.AddRange(many); break;
-                default: args.Add(CommandRandom.Bytes(p.ToString()!)); break;
-            }
-        }
-        return args.ToArray();
-    }
 
     private static byte[][] SomeKeys(CommandRandom r)
     {

@@ -78,13 +78,16 @@ public sealed class BlockingScenarioTests
         {
             foreach (var key in BlockingScenario.Keys)
             {
-                string v = Raw(vigil.Admin, "SELECT", db) + Raw(vigil.Admin, "TYPE", key) + Raw(vigil.Admin, "LRANGE", key, "0", "-1");
-                string r = Raw(redis.Admin, "SELECT", db) + Raw(redis.Admin, "TYPE", key) + Raw(redis.Admin, "LRANGE", key, "0", "-1");
+                string v = Contents(vigil.Admin, db, key), r = Contents(redis.Admin, db, key);
                 if (v != r) return $"key {key} in db {db} at the end\n  vigil: {v}\n  redis: {r}";
             }
         }
         return null;
     }
+
+    /// <summary>A key's type and elements (a list's, or a sorted set's with scores) in a database.</summary>
+    private static string Contents(RespConnection admin, string db, string key) =>
+        Raw(admin, "SELECT", db) + Raw(admin, "TYPE", key) + Raw(admin, "LRANGE", key, "0", "-1") + Raw(admin, "ZRANGE", key, "0", "-1", "WITHSCORES");
 
     /// <summary>One server's connections for a scenario: the writer, an admin, and the waiters.</summary>
     private sealed class Side : IDisposable

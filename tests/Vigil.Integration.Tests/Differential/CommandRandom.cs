@@ -51,11 +51,14 @@ public sealed class CommandRandom
 
     public byte[] Key() => Bytes(Chance(0.93) ? Pick(CommonKeys) : Pick(OddKeys));
 
-    public byte[][] Keys(int min, int max)
+    public byte[][] Keys(int min, int max) => Several(min, max, r => r.Key());
+
+    /// <summary>Between <paramref name="min"/> and <paramref name="max"/> picks of <paramref name="pick"/>.</summary>
+    public byte[][] Several(int min, int max, Func<CommandRandom, byte[]> pick)
     {
-        var keys = new byte[Between(min, max)][];
-        for (int i = 0; i < keys.Length; i++) keys[i] = Key();
-        return keys;
+        var picks = new byte[Between(min, max)][];
+        for (int i = 0; i < picks.Length; i++) picks[i] = pick(this);
+        return picks;
     }
 
     /// <summary>A value: mostly short strings and numbers at encoding boundaries, sometimes binary or long.</summary>

@@ -58,12 +58,7 @@ public sealed class SortedSetFamily : CommandFamily
 
     private static byte[] Member(CommandRandom r) => CommandRandom.Bytes(r.Chance(0.85) ? r.Pick(CommonMembers) : r.Pick(OddMembers));
 
-    private static byte[][] Members(CommandRandom r, int min, int max)
-    {
-        var members = new byte[r.Between(min, max)][];
-        for (int i = 0; i < members.Length; i++) members[i] = Member(r);
-        return members;
-    }
+    private static byte[][] Members(CommandRandom r, int min, int max) => r.Several(min, max, Member);
 
     private static string Score(CommandRandom r) => r.Next(12) switch
     {

@@ -317,6 +317,8 @@ public sealed class VigilServer : IAsyncDisposable
                 Keyspace.UpdateClock();
                 Metrics.Sample(this);
                 foreach (var job in _cronJobs) job();
+                // Clients a job unblocked (a timeout, the end of a pause) run their waiting input.
+                Blocking.ProcessUnblockedClients();
             }
         }
     }

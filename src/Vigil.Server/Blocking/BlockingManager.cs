@@ -33,7 +33,8 @@ public delegate void ServeBlocked(CommandContext ctx, byte[] key, object value);
 /// ready key in the order they blocked, those waiting for the type the key now holds, while it holds
 /// one; a serve that fills another key (BLMOVE) makes that key ready in turn. Timeouts fire from the
 /// server cron with a null array (RESP3: null), as do CLIENT UNBLOCK's; a closing client is simply
-/// forgotten. A served or timed-out command is counted in the command statistics then, not when it blocked.
+/// forgotten. A served or timed-out command is counted in the command statistics then, not when it
+/// blocked. What the client sent meanwhile runs at <see cref="ProcessUnblockedClients"/>.
 /// </summary>
 public sealed class BlockingManager
 {
@@ -46,7 +47,9 @@ public sealed class BlockingManager
     private readonly SortedSet<BlockedClient> _timeouts = new(DeadlineOrder.Instance);
     private List<WaitingKey> _ready = new();
     private List<WaitingKey> _serving = new();
+    private readonly Queue<Client> _toReprocess = new();
     private bool _handling;
+    private bool _reprocessing;
     private long _sequence;
     private int _blockedKeys;
 
@@ -209,6 +212,31 @@ public sealed class BlockingManager
         }
     }
 
+    /// <summary>
+    /// queueClientForReprocessing: a client that stopped being blocked (served, timed out, unpaused)
+    /// runs the input that waited meanwhile at the next <see cref="ProcessUnblockedClients"/>.
+    /// </summary>
+    public void QueueForReprocessing(Client client) => _toReprocess.Enqueue(client);
+
+    /// <summary>
+    /// processUnblockedClients, as Redis runs it before it sleeps: after each client's batch of
+    /// commands and each cron tick, unblocked clients run their waiting commands, in the order they
+    /// were unblocked (those commands may serve and unblock others in turn).
+    /// </summary>
+    public void ProcessUnblockedClients()
+    {
+        if (_toReprocess.Count == 0 || _reprocessing) return;
+        _reprocessing = true;
+        try
+        {
+            while (_toReprocess.Count > 0) _toReprocess.Dequeue().RequestResume();
+        }
+        finally
+        {
+            _reprocessing = false;
+        }
+    }
+
     /// <summary>signalKeyAsReady: queues the key when clients wait on it.</summary>
     private void SignalKeyReady(Database db, ReadOnlySpan<byte> key)
     {
@@ -308,7 +336,7 @@ public sealed class BlockingManager
         _server.Executor.Complete(ctx, blocked.Command.Command, micros, dirtyBefore);
         CommandExecutor.ApplyReplyMode(client, replyStart);
         client.RequestFlush();
-        client.RequestResume();
+        QueueForReprocessing(client);
     }
 
     /// <summary>A client that goes away (or is RESET) stops waiting, with no reply.</summary>

@@ -98,8 +98,8 @@ public sealed class Client
     public Action<Client>? CloseRequested { get; set; }
 
     /// <summary>
-    /// Asks the transport to run the commands that arrived while the client was blocked, now that it
-    /// is not (processUnblockedClients); set by the transport.
+    /// Asks the transport to run, now, the commands that arrived while the client was blocked (called
+    /// under the lock by <see cref="Blocking.BlockingManager.ProcessUnblockedClients"/>); set by the transport.
     /// </summary>
     public Action<Client>? ResumeRequested { get; set; }
 
@@ -132,7 +132,7 @@ public sealed class Client
     /// <summary>Writes an out-of-band reply (pub/sub message, unblocked reply) and asks for a send.</summary>
     public void RequestFlush() => FlushRequested?.Invoke(this);
 
-    /// <summary>Called when the client stops being blocked: its pending input gets processed.</summary>
+    /// <summary>Runs the input that waited while the client was blocked (see <see cref="ResumeRequested"/>).</summary>
     public void RequestResume() => ResumeRequested?.Invoke(this);
 
     /// <summary>See <see cref="ExclusiveSendRequested"/>; false when the transport cannot do it.</summary>

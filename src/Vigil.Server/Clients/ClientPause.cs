@@ -52,7 +52,7 @@ public sealed class ClientPause
         foreach (var client in resumed)
         {
             client.Flags &= ~(ClientFlags.Blocked | ClientFlags.Postponed);
-            client.RequestResume();
+            _server.Blocking.QueueForReprocessing(client);
         }
     }
 

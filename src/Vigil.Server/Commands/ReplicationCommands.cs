@@ -5,7 +5,7 @@ using static Vigil.Server.Commands.CommandFlags;
 
 namespace Vigil.Server.Commands;
 
-/// <summary>SYNC, PSYNC, REPLCONF, REPLICAOF, SLAVEOF, ROLE, WAIT.</summary>
+/// <summary>SYNC, PSYNC, REPLCONF, REPLICAOF, SLAVEOF, ROLE, WAIT, DEBUG CHANGE-REPL-ID.</summary>
 internal static class ReplicationCommands
 {
     private const string Group = "server";
@@ -22,6 +22,13 @@ internal static class ReplicationCommands
         t.Add("role", 1, NoScript | Loading | Stale | Fast, 0, 0, 0, ctx => replication.WriteRole(ctx.Reply), Group);
         var waits = new ReplicaWaits(server, replication.Source);
         t.Add("wait", 3, NoScript, 0, 0, 0, waits.Wait, "generic");
+        // A new replication ID with no past (changeReplicationId + clearReplicationId2): replicas must resync in full.
+        t.Find("debug")!.AddSubcommand("change-repl-id", 2, None, ctx =>
+        {
+            replication.Source.StartNewHistory();
+            ctx.Server.Log.Notice("Changing replication IDs after receiving DEBUG change-repl-id");
+            ctx.Reply.WriteOk();
+        });
     }
 
     /// <summary>
@@ -101,7 +108,7 @@ internal static class ReplicationCommands
             if (config.IsReplica)
             {
                 replication.UnsetMaster();
-                server.Log.Notice($"MASTER MODE enabled (user request from '{Describe(ctx.Client)}')");
+                server.Log.Notice($"MASTER MODE enabled (user request from '{ClientDescription.Describe(ctx.Client, ctx.Now)}')");
             }
             ctx.Reply.WriteOk();
             return;
@@ -124,10 +131,7 @@ internal static class ReplicationCommands
             return;
         }
         replication.SetMaster(host, (int)port);
-        server.Log.Notice($"REPLICAOF {host}:{port} enabled (user request from '{Describe(ctx.Client)}')");
+        server.Log.Notice($"REPLICAOF {host}:{port} enabled (user request from '{ClientDescription.Describe(ctx.Client, ctx.Now)}')");
         ctx.Reply.WriteOk();
     }
-
-    private static string Describe(Client client) =>
-        $"id={client.Id} addr={client.Address} laddr={client.LocalAddress} fd=0 name={client.Name} db={client.DbIndex} user={client.User}";
 }

@@ -27,7 +27,6 @@ internal sealed class Connection
     private RespWriter _sending = new();
     private bool _sendInProgress;   // guarded by the keyspace lock
     private TaskCompletionSource? _sendDone;  // completed when the send in progress ends; guarded by the lock
-    private bool _resumeScheduled;  // guarded by the keyspace lock
     private int _resumeAt;          // the next parsed command to run; guarded by the keyspace lock
     private RespWriter? _beforeExclusive;                // replies due before the exclusive job; guarded by the lock
     private Func<Socket, Task>? _exclusiveJob;           // guarded by the keyspace lock
@@ -62,7 +61,14 @@ internal sealed class Connection
                 }
                 bool send = ProcessInput(n);
                 if (send) await SendPendingAsync().ConfigureAwait(false);
-                if (_client.HasFlag(ClientFlags.CloseAfterReply) || _client.HasFlag(ClientFlags.CloseAsap)) break;
+                if (_client.HasFlag(ClientFlags.CloseAsap)) break;
+                if (_client.HasFlag(ClientFlags.CloseAfterReply))
+                {
+                    // Another thread (a resume after an unblock, a pub/sub flush) may be sending: the
+                    // last reply must still go out after what it sends.
+                    await DrainAsync().ConfigureAwait(false);
+                    break;
+                }
             }
         }
         catch (SocketException)
@@ -85,7 +91,9 @@ internal sealed class Connection
             _server.Stats.TotalReadsProcessed++;
             _end += received;
             // A blocked client's input waits (Redis keeps reading it, to notice a disconnection).
-            return RunPendingLocked();
+            bool send = RunPendingLocked();
+            _server.Blocking.ProcessUnblockedClients();
+            return send;
         }
     }
 
@@ -281,8 +289,9 @@ internal sealed class Connection
                     int sent = await _socket.SendAsync(data, SocketFlags.None).ConfigureAwait(false);
                     data = data[sent..];
                 }
-                // Outside the lock: these two are only read and added to atomically.
-                Interlocked.Add(ref _server.Stats.TotalNetOutputBytes, toSend.Length);
+                // Outside the lock: these are only read and added to atomically. A replica's stream counts apart.
+                if (_client.HasFlag(ClientFlags.Replica)) Interlocked.Add(ref _server.Stats.TotalNetReplOutputBytes, toSend.Length);
+                else Interlocked.Add(ref _server.Stats.TotalNetOutputBytes, toSend.Length);
                 Interlocked.Increment(ref _server.Stats.TotalWritesProcessed);
                 toSend.Reset();
             }
@@ -312,9 +321,9 @@ internal sealed class Connection
     }
 
     /// <summary>
-    /// The peer half-closed. As Redis runs an unblocked client's waiting commands and writes replies
-    /// before it reads the end of the stream: commands that can run still do, and replies already
-    /// written go out before the connection closes, also those another thread (a flush after an
+    /// The peer half-closed, or the client closes after its reply. As Redis runs an unblocked
+    /// client's waiting commands and writes replies before it reads the end of the stream: commands
+    /// that can run still do, and replies already written go out before the connection closes, also those another thread (a flush after an
     /// unblock, a pub/sub message) is sending. A peer that stops reading gets a few seconds; a
     /// replica's link (its transfer has its own end) none.
     /// </summary>
@@ -327,6 +336,7 @@ internal sealed class Connection
             {
                 if (_client.HasFlag(ClientFlags.Replica)) return;
                 RunInputLocked();
+                _server.Blocking.ProcessUnblockedClients();
             }
             while (true)
             {
@@ -349,24 +359,12 @@ internal sealed class Connection
         }
     }
 
-    /// <summary>Called under the lock when the client stopped being blocked: runs its waiting input on the pool.</summary>
+    /// <summary>Called under the lock when the client is no longer blocked: the input that waited runs now.</summary>
     private void OnResumeRequested()
     {
-        if (_resumeScheduled || (_resumeAt == _parsed.Count && _start == _end)) return;
-        _resumeScheduled = true;
-        ThreadPool.UnsafeQueueUserWorkItem(static c => _ = c.ResumeAsync(), this, preferLocal: false);
-    }
-
-    private async Task ResumeAsync()
-    {
-        bool send;
-        lock (_server.Sync)
-        {
-            _resumeScheduled = false;
-            if (_closed != 0) return;
-            send = RunPendingLocked();
-        }
-        if (send) await SendPendingAsync().ConfigureAwait(false);
+        if (_closed != 0) return;
+        RunInputLocked();
+        OnFlushRequested();
     }
 
     /// <summary>Called under the lock: the job runs after the replies written so far, and before those written from now on.</summary>

@@ -97,7 +97,7 @@ internal sealed class FullSync
             var config = _server.Config;
             socket.SendTimeout = config.ReplTimeout * 1000;
             if (config.ReplDisableTcpNoDelay) socket.NoDelay = false;
-            using var network = new NetworkStream(socket, ownsSocket: false);
+            using var network = new CountingStream(new NetworkStream(socket, ownsSocket: false), _server.Stats);
             using var output = new BufferedStream(network, 1 << 16);
             if (!attached.PrePsync) Write(output, $"+FULLRESYNC {_info.ReplId} {_info.Offset}\r\n");
             output.Flush();
@@ -119,6 +119,13 @@ internal sealed class FullSync
     {
         var config = _server.Config;
         var mark = Encoding.ASCII.GetBytes(Convert.ToHexString(RandomNumberGenerator.GetBytes(EofMarkLength / 2)).ToLowerInvariant());
+        // Ready before the mark goes out: a fast replica may acknowledge it before this thread gets the lock again.
+        Task firstAck;
+        lock (_server.Sync)
+        {
+            attached.FirstAck = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            firstAck = attached.FirstAck.Task;
+        }
         Write(output, "$EOF:");
         output.Write(mark);
         Write(output, "\r\n");
@@ -128,12 +135,9 @@ internal sealed class FullSync
         output.Write(mark);
         output.Flush();
         doneWithSnapshot();
-        Task firstAck;
         lock (_server.Sync)
         {
             if (replica.HasFlag(ClientFlags.CloseAsap)) return;
-            attached.FirstAck = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            firstAck = attached.FirstAck.Task;
             _source.PutOnline(replica, attached);
             _server.Log.Notice($"Streamed RDB transfer with replica {name} succeeded (socket). Waiting for REPLCONF ACK from replica to enable streaming");
         }
@@ -174,6 +178,35 @@ internal sealed class FullSync
     }
 
     private static void Write(Stream output, string text) => output.Write(Encoding.ASCII.GetBytes(text));
+
+    /// <summary>Counts what a transfer sends in total_net_repl_output_bytes.</summary>
+    private sealed class CountingStream(Stream inner, ServerStats stats) : Stream
+    {
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            inner.Write(buffer);
+            Interlocked.Add(ref stats.TotalNetReplOutputBytes, buffer.Length);
+        }
+
+        public override void Flush() => inner.Flush();
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) inner.Dispose();
+            base.Dispose(disposing);
+        }
+    }
 
     /// <summary>A diskless transfer's RDB is out (or it failed); the last one releases the snapshot.</summary>
     private void ReleaseSnapshot()

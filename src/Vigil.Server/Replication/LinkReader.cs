@@ -7,7 +7,7 @@ namespace Vigil.Server.Replication;
 /// Blocking, buffered reads from the socket to the master during the handshake and the RDB
 /// transfer: reply lines, the RDB (of a known length, or up to its end mark) and, afterwards,
 /// the bytes already read past it, which belong to the stream. Every read records the time of
-/// the last I/O, which the replication cron watches for repl-timeout.
+/// the last I/O, which the replication cron watches for repl-timeout, and counts in total_net_repl_input_bytes.
 /// </summary>
 internal sealed class LinkReader
 {
@@ -18,9 +18,12 @@ internal sealed class LinkReader
     private int _start;
     private int _end;
 
-    public LinkReader(Socket socket)
+    private readonly ServerStats _stats;
+
+    public LinkReader(Socket socket, ServerStats stats)
     {
         _socket = socket;
+        _stats = stats;
         LastIo = Environment.TickCount64;
     }
 
@@ -155,6 +158,7 @@ internal sealed class LinkReader
         if (n == 0) throw new IOException("Master closed the connection");
         _end += n;
         TotalRead += n;
+        Interlocked.Add(ref _stats.TotalNetReplInputBytes, n);
         LastIo = Environment.TickCount64;
     }
 

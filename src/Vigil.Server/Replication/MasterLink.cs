@@ -175,7 +175,7 @@ internal sealed class MasterLink
             throw Fail($"Unable to connect to MASTER: {(e is OperationCanceledException ? "Connection timed out" : e.Message)}");
         }
         socket.NoDelay = true;
-        _reader = new LinkReader(socket);
+        _reader = new LinkReader(socket, _server.Stats);
         Locked(() =>
         {
             State = LinkState.Handshake;
@@ -412,6 +412,7 @@ internal sealed class MasterLink
             MakeRoom();
             int n = socket.Receive(_buffer, _end, _buffer.Length - _end, SocketFlags.None);
             if (n == 0) throw new LinkFailure("closed");
+            Interlocked.Add(ref _server.Stats.TotalNetReplInputBytes, n);
             Locked(() => ApplyReceived(n));
         }
     }
@@ -425,7 +426,6 @@ internal sealed class MasterLink
         _end += received;
         ReadOffset += received;
         LastIo = Environment.TickCount64;
-        _server.Stats.TotalNetReplInputBytes += received;
         var master = MasterClient!;
         var keyspace = _server.Keyspace;
         keyspace.ApplyingMasterStream = true;

@@ -105,14 +105,10 @@ internal sealed class ReplicationSource
     {
         var limit = _server.Config.ClientOutputBufferLimit.Replica;
         if (!limit.IsReached(replica.Output.Length, ref attached.SoftLimitSince, UnixSeconds)) return false;
-        _server.Log.Warning($"Client {DescribeForLog(replica)} scheduled to be closed ASAP for overcoming of output buffer limits.");
+        _server.Log.Warning($"Client {ClientDescription.Describe(replica, _server.Keyspace.Now)} scheduled to be closed ASAP for overcoming of output buffer limits.");
         replica.Kill();
         return true;
     }
-
-    private static string DescribeForLog(Client client) =>
-        $"id={client.Id} addr={client.Address} laddr={client.LocalAddress} fd=0 name={client.Name} flags=S db={client.DbIndex} " +
-        $"omem={client.Output.Length} cmd={client.LastCommandName} user={client.User} resp={(int)client.Protocol}";
 
     // ---------------------------------------------------------------- history
 

@@ -123,28 +123,17 @@ public sealed class DiffRunner : IDisposable
         }
     }
 
-    /// <summary>Empties the databases sequences use: FLUSHALL where Vigil has it, else key by key.</summary>
-    private void Reset(ServerProcess server)
+    private static void Reset(ServerProcess server)
     {
         using var admin = new RespConnection(server.Port);
-        if (Supports("flushall"))
-        {
-            admin.Call("FLUSHALL");
-            return;
-        }
-        for (int db = 0; db <= 2; db++)
-        {
-            admin.Call("SELECT", db.ToString());
-            var keys = admin.Call("KEYS", "*").Items!;
-            if (keys.Length > 0) admin.CallBytes(keys.Select(k => (object)k.Bytes!).Prepend("DEL").ToArray());
-        }
+        admin.Call("FLUSHALL");
     }
 
     /// <summary>Asks Vigil about every command the families use, inside MULTI so that nothing runs.</summary>
     private void ProbeVigil()
     {
         using var probe = new RespConnection(_vigil.Port);
-        foreach (var name in CommandFamilies.All.SelectMany(f => f.CommandNames).Concat(["flushall"]).Distinct())
+        foreach (var name in CommandFamilies.All.SelectMany(f => f.CommandNames).Distinct())
         {
             if (NotProbed.Contains(name))
             {

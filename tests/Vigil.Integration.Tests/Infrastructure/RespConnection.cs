@@ -52,6 +52,9 @@ public sealed class RespConnection : IDisposable
     /// <summary>Tells the server no more requests come (a half close): it answers what it has, then closes.</summary>
     public void ShutdownSend() => _socket.Shutdown(SocketShutdown.Send);
 
+    /// <summary>True when reply bytes have arrived that were not read yet.</summary>
+    public bool HasPendingInput => _end > _start || _socket.Available > 0;
+
     public RespValue Read()
     {
         ReadRaw(out var value);

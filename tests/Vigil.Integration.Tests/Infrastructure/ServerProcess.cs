@@ -44,6 +44,8 @@ public sealed class ServerProcess : IDisposable
 
     public int Pid => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
     public string Output
     {
         get

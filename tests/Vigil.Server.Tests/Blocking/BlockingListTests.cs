@@ -212,6 +212,22 @@ public class BlockingListTests
     }
 
     [Fact]
+    public void ServedClientsPipelinedCommands_RunAfterTheServingClientsBatch_BeforeItsNext()
+    {
+        using var server = new TestServer();
+        using var waiter = server.Connect();
+        using var writer = server.Connect();
+        waiter.SendRaw([.. RawClient.Encode("BLPOP", "k", "0"), .. RawClient.Encode("RPUSH", "k2", "y")]);
+        server.WaitForBlocked(1);
+        // As Redis's processUnblockedClients: after the writer's whole batch, before anything it sends next.
+        writer.SendRaw([.. RawClient.Encode("RPUSH", "k", "x"), .. RawClient.Encode("LPOP", "k2"), .. RawClient.Encode("LPOP", "k2")]);
+        Assert.Equal(":1\r\n$-1\r\n$-1\r\n", writer.ReadRawReply() + writer.ReadRawReply() + writer.ReadRawReply());
+        Assert.Equal("$y", writer.CallText("LPOP", "k2"));
+        Assert.Equal("*[$k, $x]", waiter.Read().ToString());
+        Assert.Equal(":1", waiter.Read().ToString());
+    }
+
+    [Fact]
     public void HalfCloseRightAfterBeingServed_StillGetsEveryReplyOwed()
     {
         using var server = new TestServer();

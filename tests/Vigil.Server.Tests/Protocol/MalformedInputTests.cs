@@ -1,4 +1,6 @@
+using Vigil.Server.Tests.Blocking;
 using Vigil.Server.Tests.Infrastructure;
+using Vigil.Server.Tests.Keys;
 
 namespace Vigil.Server.Tests.Protocol;
 
@@ -33,6 +35,27 @@ public class MalformedInputTests
         Assert.StartsWith("-ERR Protocol error", c.Read().ToString());
         using var d = server.Connect();
         Assert.Equal("$v", d.CallText("GET", "k"));
+    }
+
+    [Fact]
+    public void ProtocolError_WhileAnotherThreadSends_AllRepliesGoOutBeforeTheClose()
+    {
+        // The reply that unblocks BLPOP is too big for the socket buffers: its send (on another
+        // thread) is still in progress when the client's next input, ending in a protocol error, arrives.
+        using var server = new TestServer();
+        using var blocked = server.Connect();
+        using var pusher = server.Connect();
+        blocked.Block(server, 1, "BLPOP", "list", "0");
+        var big = new string('x', 16 * 1024 * 1024);
+        Assert.Equal(":1", pusher.CallText("RPUSH", "list", big));
+        Assert.True(KeyTestExtensions.WaitUntil(() => pusher.CallText("LLEN", "list") == ":0", 10_000));
+
+        blocked.SendRaw(RawClient.Encode("SET", "k", "v").Concat("*x\r\n"u8.ToArray()).ToArray());
+        var popped = blocked.Read();
+        Assert.Equal(big.Length, popped.Items![1].Bytes!.Length);
+        Assert.Equal("+OK", blocked.Read().ToString());
+        Assert.Equal("-ERR Protocol error: invalid multibulk length", blocked.Read().ToString());
+        Assert.True(blocked.IsClosedByServer());
     }
 
     [Fact]

@@ -285,4 +285,28 @@ public class MasterReplicaTests
         using var r = replica.Connect();
         Assert.StartsWith("-ERR WAIT cannot be used with replica instances.", r.CallText("WAIT", "0", "0"));
     }
+
+    [Fact]
+    public void DebugChangeReplId_MakesTheNextResyncFull()
+    {
+        using var master = ReplicationNode.Master(c => c.EnableDebugCommand = "yes");
+        using var replica = ReplicationNode.ReplicaOf(master);
+        Write(master, 0, 5);
+        master.WaitUntilCaughtUp(replica);
+        string before = master.Info()["master_replid"];
+        using (var c = master.Connect()) Assert.Equal("+OK", c.CallText("DEBUG", "CHANGE-REPL-ID"));
+        Assert.NotEqual(before, master.Info()["master_replid"]);
+        var stats = master.SyncStats();
+        lock (master.Node.Sync)
+        {
+            foreach (var client in master.Node.Clients.Snapshot())
+            {
+                if (client.HasFlag(ClientFlags.Replica)) client.Kill();
+            }
+        }
+        Write(master, 5, 5);
+        master.WaitUntilCaughtUp(replica);
+        Assert.Equal(stats.Full + 1, master.SyncStats().Full);
+        Assert.Equal(master.Contents(), replica.Contents());
+    }
 }

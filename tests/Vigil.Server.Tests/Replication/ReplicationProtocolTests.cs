@@ -87,6 +87,18 @@ public class ReplicationProtocolTests
     }
 
     [Fact]
+    public void Sync_OfOldReplicas_SendsTheRdbWithoutAFullResyncLine()
+    {
+        using var master = ReplicationNode.Master();
+        using (var w = master.Connect()) w.Call("SET", "k", "v");
+        using var c = master.Connect();
+        c.SendRaw(RawClient.Encode("SYNC"));
+        string preamble = ReadLineSkippingKeepalives(c);
+        Assert.Matches("^\\$\\d+$", preamble);
+        Assert.Equal("REDIS", c.ReadRaw(int.Parse(preamble[1..]))[..5]);
+    }
+
+    [Fact]
     public void Psync_WithinTheBacklog_Continues_WithTheMissingBytes()
     {
         using var master = ReplicationNode.Master();

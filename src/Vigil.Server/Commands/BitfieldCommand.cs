@@ -99,7 +99,7 @@ internal static class BitfieldCommand
         }
         // Redis creates or grows the string even when nothing is written into it (a failed INCRBY).
         if (created || changes > 0 || bytes.Length != current!.Length) BitmapCommands.Store(ctx, key, bytes, created);
-        else StringEncodingMarks.MarkRaw(current);
+        else StringEncodingMarks.MarkRaw(ctx.Db.Unshare(key, current!));
         if (changes == 0) return;
         ctx.Notify(KeyspaceEventType.String, "setbit", key);
         ctx.MarkDirty(changes);

@@ -101,7 +101,7 @@ internal static class BitmapCommands
         if (!created && old == on && byteIndex < current!.Length)
         {
             // Nothing changes, but Redis still unshares the string, which makes it "raw".
-            StringEncodingMarks.MarkRaw(current);
+            StringEncodingMarks.MarkRaw(ctx.Db.Unshare(key, current));
             return;
         }
         var result = WritableCopy(current, byteIndex + 1);

@@ -358,7 +358,7 @@ internal static class StringCommands
             return;
         }
         value += increment;
-        ctx.Db.Set(key, Rewrites.Number(value), keepTtl: true);
+        ctx.Db.Set(key, SharedIntegers.For(value) ?? Rewrites.Number(value), keepTtl: true);
         ctx.Notify(KeyspaceEventType.String, "incrby", key);
         ctx.MarkDirty();
         ctx.Reply.WriteInteger(value);

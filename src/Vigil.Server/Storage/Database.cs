@@ -119,6 +119,19 @@ public sealed class Database
         return bytes;
     }
 
+    /// <summary>
+    /// The string stored under <paramref name="key"/> as an array of the key's own: a shared integer
+    /// (<see cref="SharedIntegers"/>) is replaced by a copy, as dbUnshareStringValue does, without
+    /// counting as a change. For commands that mark the stored array (<see cref="StringEncodingMarks.MarkRaw"/>).
+    /// </summary>
+    public byte[] Unshare(ReadOnlySpan<byte> key, byte[] current)
+    {
+        if (!SharedIntegers.IsShared(current)) return current;
+        var copy = (byte[])current.Clone();
+        _main.WritableValueAt(_main.Find(key)) = copy;
+        return copy;
+    }
+
     /// <summary>Replaces the value of an existing key in place, keeping its TTL (for in-place updates).</summary>
     public void Overwrite(ReadOnlySpan<byte> key, object value) => Set(key, value, keepTtl: true);
 

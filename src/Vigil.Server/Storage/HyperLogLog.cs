@@ -358,7 +358,8 @@ public sealed class HyperLogLog
             else
             {
                 int runLength = ValLength(op), value = ValValue(op);
-                if (runLength + index > Registers) break;
+                // A run past the last register makes the HLL corrupt, as in Debian's redis-server 7.0.15 (the CVE-2025-32023 fix).
+                if (runLength + index > Registers) return false;
                 while (runLength-- > 0) DenseSetRegister(registers, index++, value);
                 p++;
             }
@@ -403,7 +404,8 @@ public sealed class HyperLogLog
             else
             {
                 int runLength = ValLength(op), v = ValValue(op);
-                if (runLength + index > Registers) break;
+                // A run past the last register makes the HLL corrupt, as in Debian's redis-server 7.0.15 (the CVE-2025-32023 fix).
+                if (runLength + index > Registers) return false;
                 while (runLength-- > 0)
                 {
                     if (v > max[index]) max[index] = (byte)v;

@@ -12,6 +12,9 @@ public static class CommandFamilies
         new ListFamily(),
         new HashFamily(),
         new SetFamily(),
+        new SortedSetFamily(),
+        new BitmapFamily(),
+        new HyperLogLogFamily(),
         new TransactionFamily(),
         new ErrorFamily(),
     ];

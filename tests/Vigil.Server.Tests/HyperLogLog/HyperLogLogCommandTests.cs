@@ -128,6 +128,22 @@ public class HyperLogLogCommandTests
     }
 
     [Fact]
+    public void ValueRunPastTheLastRegister_IsCorruptForCountMergeAndToDense()
+    {
+        using var server = new TestServer();
+        using var c = server.Connect();
+        // A valid sparse HLL, then garbage that starts with a VAL opcode (a differential tester find).
+        c.Call("PFADD", "h", "a");
+        Assert.Equal(":22", c.CallText("APPEND", "h", "\u00db"));
+        Assert.Equal("-INVALIDOBJ Corrupted HLL object detected", c.CallText("PFCOUNT", "h"));
+        Assert.Equal("-INVALIDOBJ Corrupted HLL object detected", c.CallText("PFCOUNT", "h", "x"));
+        Assert.Equal("-INVALIDOBJ Corrupted HLL object detected", c.CallText("PFMERGE", "d", "h"));
+        Assert.Equal("-INVALIDOBJ Corrupted HLL object detected", c.CallText("PFDEBUG", "TODENSE", "h"));
+        Assert.Equal("+sparse", c.CallText("PFDEBUG", "ENCODING", "h"));
+        Assert.Equal(":0", c.CallText("EXISTS", "d"));
+    }
+
+    [Fact]
     public void SelfTest_DenseRegistersAndSparseAgreement()
     {
         Assert.Null(HLL.SelfTest(20, 100_000, 3000, new Random(42)));

@@ -48,6 +48,27 @@ public class ObjectCommandTests
     }
 
     [Fact]
+    public void IncrResults_AreSharedIntegers_UntilABitCommandUnsharesOneKey()
+    {
+        // redis-server 7.0.15: SETBIT and BITFIELD that change nothing still make their key's string
+        // raw, and only that key's; the other counters keep reporting the shared integer.
+        using var server = new TestServer();
+        using var c = server.Connect();
+        foreach (var key in new[] { "a", "b", "c" }) c.Call("INCRBY", key, "5");
+        Assert.Equal(":0", c.CallText("SETBIT", "a", "0", "0"));
+        Assert.Equal(53, c.Call("BITFIELD", "c", "INCRBY", "u8", "0", "0").Items![0].Integer);
+        Assert.Equal("$raw", c.CallText("OBJECT", "ENCODING", "a"));
+        Assert.Equal(1, c.Call("OBJECT", "REFCOUNT", "a").Integer);
+        Assert.Equal("$raw", c.CallText("OBJECT", "ENCODING", "c"));
+        Assert.Equal("$int", c.CallText("OBJECT", "ENCODING", "b"));
+        Assert.Equal(2147483647, c.Call("OBJECT", "REFCOUNT", "b").Integer);
+        Assert.Equal(":5", c.CallText("INCRBY", "d", "5"));
+        Assert.Equal("$int", c.CallText("OBJECT", "ENCODING", "d"));
+        Assert.Equal(":6", c.CallText("INCR", "a"));
+        Assert.Equal("$5", c.CallText("GET", "c"));
+    }
+
+    [Fact]
     public void IdleTime_CountsSecondsSinceTheLastAccess()
     {
         using var server = new TestServer();

@@ -182,6 +182,35 @@ public sealed class RespWriter : IBufferWriter<byte>, IDisposable
     /// <summary>An out-of-band message (pub/sub, invalidation): <c>&gt;n</c> in RESP3, an array in RESP2.</summary>
     public void WritePushHeader(int count) => WritePrefixedNumber(Version == RespVersion.Resp3 ? (byte)'>' : (byte)'*', count);
 
+    /// <summary>
+    /// A reply tree as <see cref="RespReader"/> parses it (maps as flat key, value items), written in
+    /// this writer's protocol: maps and sets become arrays in RESP2. For replies kept as data, not hot paths.
+    /// </summary>
+    public void WriteValue(RespValue value)
+    {
+        switch (value.Type)
+        {
+            case RespType.SimpleString: WriteSimpleString(value.Bytes); break;
+            case RespType.Error: WriteError(Encoding.Latin1.GetString(value.Bytes!)); break;
+            case RespType.Integer: WriteInteger(value.Integer); break;
+            case RespType.BulkString when value.IsNull: WriteNull(); break;
+            case RespType.BulkString: WriteBulkString(value.Bytes); break;
+            case RespType.Null: WriteNull(); break;
+            case RespType.Array when value.IsNull: WriteNullArray(); break;
+            case RespType.Array: WriteItems(value, (byte)'*', value.Items!.Length); break;
+            case RespType.Set: WriteItems(value, Version == RespVersion.Resp3 ? (byte)'~' : (byte)'*', value.Items!.Length); break;
+            case RespType.Map when Version == RespVersion.Resp3: WriteItems(value, (byte)'%', value.Items!.Length / 2); break;
+            case RespType.Map: WriteItems(value, (byte)'*', value.Items!.Length); break;
+            default: throw new NotSupportedException($"writing a {value.Type} reply from a tree");
+        }
+    }
+
+    private void WriteItems(RespValue aggregate, byte prefix, int count)
+    {
+        WritePrefixedNumber(prefix, count);
+        foreach (var item in aggregate.Items!) WriteValue(item);
+    }
+
     /// <summary>A double: <c>,1.5</c> in RESP3, a bulk string in RESP2, both in "%.17g".</summary>
     public void WriteDouble(double value)
     {

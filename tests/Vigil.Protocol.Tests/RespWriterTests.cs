@@ -74,6 +74,15 @@ public class RespWriterTests
         Assert.Equal(">3\r\n", Written(w => w.WritePushHeader(3), RespVersion.Resp3));
     }
 
+    [Fact]
+    public void ReplyTrees_AreWrittenBack_DowngradedForResp2()
+    {
+        const string resp3 = "%2\r\n$5\r\nflags\r\n~2\r\n+RW\r\n+update\r\n$4\r\nlist\r\n*3\r\n:-7\r\n_\r\n$-1\r\n";
+        Assert.True(RespReader.TryRead(Encoding.Latin1.GetBytes(resp3), out var tree, out _));
+        Assert.Equal(resp3.Replace("$-1", "_"), Written(w => w.WriteValue(tree!), RespVersion.Resp3));
+        Assert.Equal("*4\r\n$5\r\nflags\r\n*2\r\n+RW\r\n+update\r\n$4\r\nlist\r\n*3\r\n:-7\r\n$-1\r\n$-1\r\n", Written(w => w.WriteValue(tree!)));
+    }
+
     [Theory]
     [InlineData(1.5, "1.5")]
     [InlineData(3.0, "3")]

@@ -7,7 +7,7 @@ namespace Vigil.Server.Commands;
 
 /// <summary>
 /// COMMAND [COUNT | INFO | DOCS | GETKEYS | GETKEYSANDFLAGS | LIST | HELP]: the command table as
-/// Redis 7.0 describes it. Key positions and key specs come from each command's first/last/step.
+/// Redis 7.0 describes it: from Redis's own metadata (<see cref="CommandMetadata"/>), limited to what Vigil has.
 /// </summary>
 internal static class CommandCommand
 {
@@ -86,34 +86,45 @@ internal static class CommandCommand
         return server.Commands.Find(name[..bar])?.Subcommands?.GetValueOrDefault(name[(bar + 1)..]);
     }
 
-    /// <summary>name, arity, flags, first key, last key, step, ACL categories, tips, key specs, subcommands.</summary>
+    /// <summary>
+    /// name, arity, flags, first key, last key, step, ACL categories, tips, key specs: Redis's own entry
+    /// where it has the command (else made from the table); then the subcommands Vigil has.
+    /// </summary>
     private static void WriteInfo(RespWriter reply, RedisCommand command)
     {
         reply.WriteArrayHeader(10);
-        reply.WriteBulkString(command.FullName);
-        reply.WriteInteger(command.Arity);
-        var flags = CommandCategories.FlagNamesOf(command);
-        reply.WriteSetHeader(flags.Count);
-        foreach (var flag in flags) reply.WriteSimpleString(flag);
-        reply.WriteInteger(command.FirstKey);
-        reply.WriteInteger(command.LastKey);
-        reply.WriteInteger(command.KeyStep);
-        var categories = CommandCategories.Of(command);
-        reply.WriteSetHeader(categories.Count);
-        foreach (var category in categories) reply.WriteSimpleString("@" + category);
-        reply.WriteSetHeader(0);
-        if (command.FirstKey > 0)
+        if (CommandMetadata.Info(command.FullName) is { } redis)
         {
-            reply.WriteArrayHeader(1);
-            WriteKeySpec(reply, command);
+            for (int i = 0; i < 9; i++) reply.WriteValue(redis.Items![i]);
         }
         else
         {
-            reply.WriteArrayHeader(0);
+            reply.WriteBulkString(command.FullName);
+            reply.WriteInteger(command.Arity);
+            var flags = CommandCategories.FlagNamesOf(command);
+            reply.WriteSetHeader(flags.Count);
+            foreach (var flag in flags) reply.WriteSimpleString(flag);
+            reply.WriteInteger(command.FirstKey);
+            reply.WriteInteger(command.LastKey);
+            reply.WriteInteger(command.KeyStep);
+            var categories = CommandCategories.Of(command);
+            reply.WriteSetHeader(categories.Count);
+            foreach (var category in categories) reply.WriteSimpleString("@" + category);
+            reply.WriteSetHeader(0);
+            var specs = KeySpecs(command);
+            WriteListHeader(reply, specs.Length);
+            foreach (var spec in specs) reply.WriteValue(spec);
         }
         var subcommands = SortedSubcommands(command);
-        reply.WriteArrayHeader(subcommands.Count);
+        WriteListHeader(reply, subcommands.Count);
         foreach (var sub in subcommands) WriteInfo(reply, sub);
+    }
+
+    /// <summary>As Redis writes key specs and subcommands: an empty one is an empty set in RESP3, else an array.</summary>
+    private static void WriteListHeader(RespWriter reply, int count)
+    {
+        if (count == 0) reply.WriteSetHeader(0);
+        else reply.WriteArrayHeader(count);
     }
 
     private static List<RedisCommand> SortedSubcommands(RedisCommand command)
@@ -123,41 +134,36 @@ internal static class CommandCommand
         return subs;
     }
 
-    /// <summary>The key spec first/last/step describe: an index, then a range.</summary>
-    private static void WriteKeySpec(RespWriter reply, RedisCommand command)
+    /// <summary>The command's key specs: Redis's, or for a command Redis does not have, one made from first/last/step.</summary>
+    private static RespValue[] KeySpecs(RedisCommand command)
     {
-        var flags = KeyFlags(command);
-        reply.WriteMapHeader(3);
-        reply.WriteBulkString("flags"u8);
-        reply.WriteSetHeader(flags.Length);
-        foreach (var flag in flags) reply.WriteSimpleString(flag);
-        reply.WriteBulkString("begin_search"u8);
-        reply.WriteMapHeader(2);
-        reply.WriteBulkString("type"u8);
-        reply.WriteBulkString("index"u8);
-        reply.WriteBulkString("spec"u8);
-        reply.WriteMapHeader(1);
-        reply.WriteBulkString("index"u8);
-        reply.WriteInteger(command.FirstKey);
-        reply.WriteBulkString("find_keys"u8);
-        reply.WriteMapHeader(2);
-        reply.WriteBulkString("type"u8);
-        reply.WriteBulkString("range"u8);
-        reply.WriteBulkString("spec"u8);
-        reply.WriteMapHeader(3);
-        reply.WriteBulkString("lastkey"u8);
-        reply.WriteInteger(command.LastKey < 0 ? command.LastKey : command.LastKey - command.FirstKey);
-        reply.WriteBulkString("keystep"u8);
-        reply.WriteInteger(command.KeyStep);
-        reply.WriteBulkString("limit"u8);
-        reply.WriteInteger(0);
+        if (CommandMetadata.Info(command.FullName) is { } redis) return redis.Items![8].Items!;
+        if (command.FirstKey <= 0) return [];
+        return
+        [
+            Map(Bulk("flags"), command.Has(Write) ? RwUpdate : RoAccess,
+                Bulk("begin_search"), Map(Bulk("type"), Bulk("index"), Bulk("spec"), Map(Bulk("index"), Integer(command.FirstKey))),
+                Bulk("find_keys"), Map(Bulk("type"), Bulk("range"), Bulk("spec"), Map(
+                    Bulk("lastkey"), Integer(command.LastKey < 0 ? command.LastKey : command.LastKey - command.FirstKey),
+                    Bulk("keystep"), Integer(command.KeyStep), Bulk("limit"), Integer(0)))),
+        ];
     }
 
-    /// <summary>Key spec flags: reads access the key, writes update it.</summary>
-    private static string[] KeyFlags(RedisCommand command) =>
-        command.Has(Write) ? ["RW", "update"] : ["RO", "access"];
+    private static readonly RespValue RwUpdate = Flags("RW", "update");
+    private static readonly RespValue RoAccess = Flags("RO", "access");
+    private static readonly RespValue RwAccessUpdate = Flags("RW", "access", "update");
+    private static readonly RespValue OwUpdate = Flags("OW", "update");
 
-    /// <summary>COMMAND DOCS [name ...]: group (and summary and since where a command has them), subcommands nested.</summary>
+    private static RespValue Flags(params string[] names) =>
+        new(RespType.Set, items: Array.ConvertAll(names, n => new RespValue(RespType.SimpleString, Encoding.ASCII.GetBytes(n))));
+
+    private static RespValue Bulk(string text) => new(RespType.BulkString, Encoding.ASCII.GetBytes(text));
+
+    private static RespValue Integer(long value) => new(RespType.Integer, integer: value);
+
+    private static RespValue Map(params RespValue[] items) => new(RespType.Map, items: items);
+
+    /// <summary>COMMAND DOCS [name ...]: Redis's documentation of each command (the group alone for Vigil's own), subcommands nested.</summary>
     private static void Docs(CommandContext ctx)
     {
         var commands = new List<RedisCommand>();
@@ -174,23 +180,27 @@ internal static class CommandCommand
         }
     }
 
+    /// <summary>Redis's fields in its order, with "subcommands" listing the subcommands Vigil has.</summary>
     private static void WriteDocs(RespWriter reply, RedisCommand command)
     {
         var subcommands = SortedSubcommands(command);
-        int fields = 1 + (command.Summary != null ? 1 : 0) + (command.Since != null ? 1 : 0) + (subcommands.Count > 0 ? 1 : 0);
-        reply.WriteMapHeader(fields);
-        if (command.Summary != null)
+        var redis = CommandMetadata.Docs(command.FullName)?.Items ?? [Bulk("group"), Bulk(command.Group)];
+        bool listsSubcommands = CommandMetadata.Field(new RespValue(RespType.Map, items: redis), "subcommands") != null;
+        reply.WriteMapHeader(redis.Length / 2 - (listsSubcommands ? 1 : 0) + (subcommands.Count > 0 ? 1 : 0));
+        for (int i = 0; i + 1 < redis.Length; i += 2)
         {
-            reply.WriteBulkString("summary"u8);
-            reply.WriteBulkString(command.Summary);
+            if (redis[i].Text == "subcommands") WriteSubcommandDocs(reply, subcommands);
+            else
+            {
+                reply.WriteValue(redis[i]);
+                reply.WriteValue(redis[i + 1]);
+            }
         }
-        if (command.Since != null)
-        {
-            reply.WriteBulkString("since"u8);
-            reply.WriteBulkString(command.Since);
-        }
-        reply.WriteBulkString("group"u8);
-        reply.WriteBulkString(command.Group);
+        if (!listsSubcommands) WriteSubcommandDocs(reply, subcommands);
+    }
+
+    private static void WriteSubcommandDocs(RespWriter reply, List<RedisCommand> subcommands)
+    {
         if (subcommands.Count == 0) return;
         reply.WriteBulkString("subcommands"u8);
         reply.WriteMapHeader(subcommands.Count);
@@ -245,7 +255,7 @@ internal static class CommandCommand
         foreach (var name in names) ctx.Reply.WriteBulkString(name);
     }
 
-    /// <summary>COMMAND GETKEYS|GETKEYSANDFLAGS command arg ...: the keys first/last/step pick from the arguments.</summary>
+    /// <summary>COMMAND GETKEYS|GETKEYSANDFLAGS command arg ...: the keys the command's key specs find, in Redis's order and with their flags.</summary>
     private static void GetKeys(CommandContext ctx, bool withFlags)
     {
         var command = ctx.Server.Commands.Find(ctx.Arg(2));
@@ -259,25 +269,25 @@ internal static class CommandCommand
             ctx.Error("ERR Invalid command specified");
             return;
         }
+        var specs = KeySpecs(command);
+        if (Array.TrueForAll(specs, spec => HasFlag(CommandMetadata.Field(spec, "flags")!, "not_key")))
+        {
+            ctx.Error("ERR The command has no key arguments");
+            return;
+        }
         if (!command.AcceptsArgCount(argc))
         {
             ctx.Error("ERR Invalid number of arguments specified for command");
             return;
         }
-        var positions = new List<int>();
-        if (command.FirstKey > 0)
+        var keys = new List<(int Position, RespValue Flags)>();
+        if (!FindKeys(ctx, specs, argc, keys) || keys.Count == 0)
         {
-            int last = command.LastKey < 0 ? argc + command.LastKey : Math.Min(command.LastKey, argc - 1);
-            for (int i = command.FirstKey; i <= last; i += Math.Max(1, command.KeyStep)) positions.Add(i);
-        }
-        if (positions.Count == 0)
-        {
-            ctx.Error("ERR The command has no key arguments");
+            ctx.Error("ERR Invalid arguments specified for command");
             return;
         }
-        var flags = KeyFlags(command);
-        ctx.Reply.WriteArrayHeader(positions.Count);
-        foreach (int position in positions)
+        ctx.Reply.WriteArrayHeader(keys.Count);
+        foreach (var (position, flags) in keys)
         {
             if (!withFlags)
             {
@@ -286,8 +296,103 @@ internal static class CommandCommand
             }
             ctx.Reply.WriteArrayHeader(2);
             ctx.Reply.WriteBulkString(ctx.Arg(2 + position));
-            ctx.Reply.WriteSetHeader(flags.Length);
-            foreach (var flag in flags) ctx.Reply.WriteSimpleString(flag);
+            ctx.Reply.WriteValue(HasFlag(flags, "variable_flags") ? FlagsFromArguments(ctx, command, argc) : flags);
         }
     }
+
+    /// <summary>
+    /// getKeysUsingKeySpecs: each spec finds where its keys begin (an index, or after a keyword) and
+    /// how many there are (a range, or a count argument). False when the arguments do not fit a spec.
+    /// </summary>
+    private static bool FindKeys(CommandContext ctx, RespValue[] specs, int argc, List<(int, RespValue)> keys)
+    {
+        foreach (var spec in specs)
+        {
+            var flags = CommandMetadata.Field(spec, "flags")!;
+            if (HasFlag(flags, "not_key")) continue;
+            var begin = CommandMetadata.Field(spec, "begin_search")!;
+            var beginSpec = CommandMetadata.Field(begin, "spec")!;
+            int first = 0;
+            switch (CommandMetadata.Field(begin, "type")!.Text)
+            {
+                case "index":
+                    first = IntField(beginSpec, "index");
+                    break;
+                case "keyword":
+                    var keyword = CommandMetadata.Field(beginSpec, "keyword")!.Bytes!;
+                    int startFrom = IntField(beginSpec, "startfrom");
+                    int start = startFrom > 0 ? startFrom : argc + startFrom, end = startFrom > 0 ? argc - 1 : 0;
+                    // As Redis: the search stops short of the end index.
+                    for (int i = start; i != end && i >= 0 && i < argc; i += start <= end ? 1 : -1)
+                    {
+                        if (RedisNumbers.EqualsIgnoreCase(ctx.Arg(2 + i), LowerCase(keyword)))
+                        {
+                            first = i + 1;
+                            break;
+                        }
+                    }
+                    if (first == 0) continue;
+                    break;
+                default:
+                    return false;
+            }
+            var find = CommandMetadata.Field(spec, "find_keys")!;
+            var findSpec = CommandMetadata.Field(find, "spec")!;
+            int last, step = IntField(findSpec, "keystep");
+            switch (CommandMetadata.Field(find, "type")!.Text)
+            {
+                case "range":
+                    int lastKey = IntField(findSpec, "lastkey"), limit = IntField(findSpec, "limit");
+                    last = lastKey >= 0 ? first + lastKey : limit == 0 ? argc + lastKey : first + ((argc - first) / limit + lastKey);
+                    break;
+                case "keynum":
+                    int countAt = first + IntField(findSpec, "keynumidx");
+                    if (countAt >= argc || !RedisNumbers.TryParseInt64(ctx.Arg(2 + countAt), out long count) || count < 0 || count > argc) return false;
+                    first += IntField(findSpec, "firstkey");
+                    last = first + (int)count - 1;
+                    break;
+                default:
+                    return false;
+            }
+            if (last >= argc || last < first || first >= argc) return false;
+            for (int i = first; i <= last; i += step) keys.Add((i, flags));
+        }
+        return true;
+    }
+
+    /// <summary>The key flags of the commands whose key spec says "variable_flags" (setGetKeys, bitfieldGetKeys).</summary>
+    private static RespValue FlagsFromArguments(CommandContext ctx, RedisCommand command, int argc)
+    {
+        if (command.Name == "set")
+        {
+            for (int i = 3; i < argc; i++)
+            {
+                if (RedisNumbers.EqualsIgnoreCase(ctx.Arg(2 + i), "get"u8)) return RwAccessUpdate;
+            }
+            return OwUpdate;
+        }
+        // BITFIELD: read-only while every operation is a complete GET (or OVERFLOW); anything else may write.
+        for (int i = 2; i < argc; i++)
+        {
+            var op = ctx.Arg(2 + i);
+            int remaining = argc - i - 1;
+            if (RedisNumbers.EqualsIgnoreCase(op, "get"u8) && remaining >= 2) i += 2;
+            else if (RedisNumbers.EqualsIgnoreCase(op, "overflow"u8) && remaining >= 1) i += 1;
+            else return RwAccessUpdate;
+        }
+        return RoAccess;
+    }
+
+    private static bool HasFlag(RespValue flags, string name)
+    {
+        foreach (var flag in flags.Items!)
+        {
+            if (flag.Text == name) return true;
+        }
+        return false;
+    }
+
+    private static int IntField(RespValue map, string key) => (int)CommandMetadata.Field(map, key)!.Integer;
+
+    private static byte[] LowerCase(byte[] text) => Encoding.ASCII.GetBytes(Encoding.ASCII.GetString(text).ToLowerInvariant());
 }

@@ -44,12 +44,6 @@ public sealed class RedisCommand
 
     public RedisCommand? Parent { get; }
 
-    /// <summary>COMMAND DOCS summary, where the family that owns the command gives one.</summary>
-    public string? Summary { get; set; }
-
-    /// <summary>COMMAND DOCS since: the Redis version that introduced the command.</summary>
-    public string? Since { get; set; }
-
     /// <summary>Subcommands by lower-case name, for container commands (CLIENT, CONFIG, ...).</summary>
     public Dictionary<string, RedisCommand>? Subcommands { get; private set; }
 

@@ -138,7 +138,7 @@ public static class EvictionLoad
         await Task.WhenAll(Array.ConvertAll(hotKeys, key => db.StringSetAsync(key, payloads[plan.HotSize])));
 
         long peakRss = Rss(server.Pid);
-        long peakUsed = await UsedMemory(db);
+        long peakUsed = UsedMemory(db);
         long flooded = 0;
         int n = 0, hotAt = 0, batches = 0;
         var shortTtl = new List<RedisKey>();
@@ -171,7 +171,7 @@ public static class EvictionLoad
             }
             catch (RedisServerException e)
             {
-                oom = new OomResult(e.Message, await UsedMemory(db), flooded);
+                oom = new OomResult(e.Message, UsedMemory(db), flooded);
                 break;
             }
             if (hotKeys.Length > 0)
@@ -192,10 +192,10 @@ public static class EvictionLoad
                 if (wait > TimeSpan.Zero) await Task.Delay(wait);
             }
             peakRss = Math.Max(peakRss, Rss(server.Pid));
-            if (batches % 10 == 0) peakUsed = Math.Max(peakUsed, await UsedMemory(db));
+            if (batches % 10 == 0) peakUsed = Math.Max(peakUsed, UsedMemory(db));
         }
 
-        long used = await UsedMemory(db);
+        long used = UsedMemory(db);
         var result = new LoadResult
         {
             BaselineRss = baseline,
@@ -204,7 +204,7 @@ public static class EvictionLoad
             PeakRss = peakRss,
             PeakUsedMemory = Math.Max(peakUsed, used),
             UsedMemory = used,
-            EvictedKeys = long.Parse(await Info(db, "stats", "evicted_keys")),
+            EvictedKeys = long.Parse(Info(db, "stats", "evicted_keys")),
             Keys = (long)await db.ExecuteAsync("DBSIZE"),
             HotSurvival = await Survival(db, hotKeys),
             PersistentSurvival = await Survival(db, persistentKeys),
@@ -228,11 +228,12 @@ public static class EvictionLoad
         return (double)alive / keys.Count;
     }
 
-    private static async Task<long> UsedMemory(IDatabase db) => long.Parse(await Info(db, "memory", "used_memory"));
+    public static long UsedMemory(IDatabase db) => long.Parse(Info(db, "memory", "used_memory"));
 
-    private static async Task<string> Info(IDatabase db, string section, string field)
+    /// <summary>One field of INFO &lt;section&gt;.</summary>
+    public static string Info(IDatabase db, string section, string field)
     {
-        string info = (string)(await db.ExecuteAsync("INFO", section))!;
+        string info = (string)db.Execute("INFO", section)!;
         foreach (var line in info.Split("\r\n"))
         {
             if (line.StartsWith(field + ":", StringComparison.Ordinal)) return line[(field.Length + 1)..];

@@ -1,4 +1,6 @@
+using StackExchange.Redis;
 using Vigil.Integration.Tests.Infrastructure;
+using Vigil.Integration.Tests.Replication;
 using Xunit.Abstractions;
 
 namespace Vigil.Integration.Tests.Eviction;
@@ -85,6 +87,41 @@ public class EvictionLoadTests(ITestOutputHelper output)
         Assert.True(ratio is > 0.8 and < 1.2, $"Vigil refused after {vigil.Oom.Flooded} bytes, Redis after {redis.Oom.Flooded}");
         Assert.True(vigil.OomGet > 0, "GET after OOM");
         Assert.Equal(1, vigil.OomDel);
+    }
+
+    [Fact]
+    public async Task LoweringMaxmemory_UnderLoad_EvictsDownToTheNewLimit()
+    {
+        const long newLimit = 16L << 20;
+        using var server = ServerProcess.StartVigil("--maxmemory-policy", "allkeys-lru");
+        using var mux = await ConnectionMultiplexer.ConnectAsync($"{server.Host}:{server.Port},syncTimeout=60000,asyncTimeout=60000");
+        var db = mux.GetDatabase();
+        var value = new byte[1000];
+        const int initial = 40_000;  // ~40 MB with no limit
+        for (int i = 0; i < initial; i += 500) await Task.WhenAll(Enumerable.Range(i, 500).Select(j => db.StringSetAsync($"k:{j}", value)));
+
+        // A writer goes on adding keys (bounded in count, stopped once the limit is proved) while the limit drops.
+        using var stop = new CancellationTokenSource();
+        int written = initial;
+        var writer = Task.Run(async () =>
+        {
+            for (int n = initial; n < 1_000_000 && !stop.IsCancellationRequested; n += 100)
+            {
+                await Task.WhenAll(Enumerable.Range(n, 100).Select(j => db.StringSetAsync($"k:{j}", value)));
+                Volatile.Write(ref written, n + 100);
+            }
+        });
+        Replicas.WaitUntil(() => Volatile.Read(ref written) >= initial + 5_000 || writer.IsCompleted, "the writer to start");
+        Assert.Equal("OK", (string?)await db.ExecuteAsync("CONFIG", "SET", "maxmemory", newLimit.ToString()));
+        int atChange = Volatile.Read(ref written);
+        Replicas.WaitUntil(() => Volatile.Read(ref written) >= atChange + 20_000 || writer.IsCompleted, "writes after the change");
+        stop.Cancel();
+        await writer;  // any refused write fails the test: allkeys-lru makes room instead
+        Replicas.WaitUntil(() => EvictionLoad.UsedMemory(db) <= newLimit, "used_memory under the new limit");
+        // Every key written is distinct and none expires: what is not there was evicted.
+        long keys = (long)db.Execute("DBSIZE");
+        Assert.True(keys < newLimit / value.Length, $"{keys} keys left");
+        Assert.Equal(written, long.Parse(EvictionLoad.Info(db, "stats", "evicted_keys")) + keys);
     }
 
     private async Task<LoadResult> Flood(LoadClient client, LoadPlan plan, bool redis)

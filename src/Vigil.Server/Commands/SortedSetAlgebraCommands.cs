@@ -276,7 +276,7 @@ internal static class SortedSetAlgebraCommands
             return;
         }
         result.ConvertToListpackIfFits(limits);
-        ctx.Db.Set(destination, result);
+        ctx.Db.Store(destination, result);
         ctx.Reply.WriteInteger(result.Count);
         string name = operation switch
         {

@@ -216,7 +216,7 @@ internal static class SortedSetRangeCommands
             result.Insert(node!.Member, node.Score, limits);
             node = reverse ? node.Previous : node.Next;
         }
-        ctx.Db.Set(destination, result);
+        ctx.Db.Store(destination, result);
         ctx.Reply.WriteInteger(count);
         ctx.Notify(KeyspaceEventType.SortedSet, "zrangestore", destination);
         ctx.MarkDirty();

@@ -92,7 +92,16 @@ public sealed class Database
     /// Stores <paramref name="value"/> under <paramref name="key"/>, replacing any previous value;
     /// the key's TTL is dropped unless <paramref name="keepTtl"/> (setKey).
     /// </summary>
-    public void Set(ReadOnlySpan<byte> key, object value, bool keepTtl = false)
+    public void Set(ReadOnlySpan<byte> key, object value, bool keepTtl = false) => SetValue(key, value, keepTtl, readyWhenReplaced: true);
+
+    /// <summary>
+    /// setKey as the STORE commands (ZUNIONSTORE, ZRANGESTORE...) call it: like <see cref="Set"/>, but
+    /// a key that already existed does not become ready for blocked clients (Redis 7.0's dbOverwrite
+    /// signals nothing; only dbAdd does).
+    /// </summary>
+    public void Store(ReadOnlySpan<byte> key, object value) => SetValue(key, value, keepTtl: false, readyWhenReplaced: false);
+
+    private void SetValue(ReadOnlySpan<byte> key, object value, bool keepTtl, bool readyWhenReplaced)
     {
         uint hash = KeyTable<object>.HashOf(key);
         int slot = _main.FindOrAdd(key, hash, out bool added);
@@ -107,7 +116,7 @@ public sealed class Database
         if (!added && !keepTtl && _expires.Count > 0) _expires.Remove(key, hash, out _);
         _keyspace.OnKeyModified(this, key);
         if (added) _keyspace.OnKeyAdded(this, key);
-        if (!sameValue && value is IRedisValue) _keyspace.OnCollectionStored(this, key);
+        if (!sameValue && value is IRedisValue && (added || readyWhenReplaced)) _keyspace.OnCollectionStored(this, key);
     }
 
     /// <summary>What storing <paramref name="value"/> costs; a write command's collection is noted, as it may still change.</summary>

@@ -1,4 +1,5 @@
 using System.Text;
+using static Vigil.Integration.Tests.Differential.ScenarioRunner;
 
 namespace Vigil.Integration.Tests.Differential;
 
@@ -15,9 +16,10 @@ public sealed record WaiterStep(byte[][] Command, byte[][]? Pipelined, bool Resp
 public sealed record WriterStep(IReadOnlyList<byte[][]> Commands) : BlockingStep;
 
 /// <summary>
-/// Several clients block on a few list keys while one writer works them: waiters are served in the
-/// order they blocked, by pushes, transactions, moves, renames, SWAPDB and each other's BLMOVEs and
-/// pipelined pushes. Waiters wait forever; CLIENT UNBLOCK releases the rest at the end.
+/// Several clients block on a few keys, for lists or sorted sets, while one writer works them:
+/// waiters are served in the order they blocked, by pushes, ZADDs, Z*STOREs, transactions, moves,
+/// renames, SWAPDB and each other's BLMOVEs and pipelined writes; a key of the other type serves no
+/// one. Waiters wait forever; CLIENT UNBLOCK releases the rest at the end.
 /// </summary>
 public sealed record BlockingScenario(IReadOnlyList<BlockingStep> Steps)
 {
@@ -65,26 +67,9 @@ public sealed record BlockingScenario(IReadOnlyList<BlockingStep> Steps)
         return text.ToString();
     }
 
-    public static string Show(byte[][] args) => string.Join(' ', args.Select(a => Encoding.Latin1.GetString(a)));
-
     private static byte[] Key(CommandRandom r) => CommandRandom.Bytes(r.Pick(Keys));
 
     private static byte[] Side(CommandRandom r) => CommandRandom.Bytes(r.Pick("LEFT", "RIGHT"));
-
-    private static byte[][] Args(params object[] parts)
-    {
-        var args = new List<byte[]>();
-        foreach (var p in parts)
-        {
-            switch (p)
-            {
-                case byte[] b: args.Add(b); break;
-                case byte[][] many: args.AddRange(many); break;
-                default: args.Add(CommandRandom.Bytes(p.ToString()!)); break;
-            }
-        }
-        return args.ToArray();
-    }
 
     private static byte[][] SomeKeys(CommandRandom r)
     {
@@ -102,18 +87,22 @@ public sealed record BlockingScenario(IReadOnlyList<BlockingStep> Steps)
 
     private static WaiterStep Waiter(CommandRandom r)
     {
-        byte[][] command = r.Next(5) switch
+        byte[][] command = r.Next(8) switch
         {
             0 => Args("BLPOP", SomeKeys(r), "0"),
             1 => Args("BRPOP", SomeKeys(r), "0"),
             2 => Args("BLMOVE", Key(r), Key(r), Side(r), Side(r), "0"),
             3 => Args("BRPOPLPUSH", Key(r), Key(r), "0"),
-            _ => BlmPop(r),
+            4 => BlmPop(r),
+            5 => Args("BZPOPMIN", SomeKeys(r), "0"),
+            6 => Args("BZPOPMAX", SomeKeys(r), "0"),
+            _ => BzmPop(r),
         };
-        byte[][]? pipelined = r.Next(4) switch
+        byte[][]? pipelined = r.Next(5) switch
         {
             0 => Args("RPUSH", Key(r), SomeElements(r)),
             1 => Args("LLEN", Key(r)),
+            2 => Args("ZADD", Key(r), SomeScoresAndMembers(r)),
             _ => null,
         };
         return new WaiterStep(command, pipelined, r.Chance(0.25));
@@ -126,13 +115,31 @@ public sealed record BlockingScenario(IReadOnlyList<BlockingStep> Steps)
         return r.Chance(0.5) ? Args(args, "COUNT", r.Between(1, 3)) : args;
     }
 
+    private static byte[][] BzmPop(CommandRandom r)
+    {
+        var keys = SomeKeys(r);
+        var args = Args("BZMPOP", "0", keys.Length, keys, r.Pick("MIN", "MAX"));
+        return r.Chance(0.5) ? Args(args, "COUNT", r.Between(1, 3)) : args;
+    }
+
+    private static byte[][] SomeScoresAndMembers(CommandRandom r)
+    {
+        var pairs = new byte[r.Between(1, 3) * 2][];
+        for (int i = 0; i < pairs.Length; i += 2)
+        {
+            pairs[i] = CommandRandom.Bytes(r.Pick("1", "2", "-1", "0.5", "3"));
+            pairs[i + 1] = CommandRandom.Bytes(r.Pick(Elements));
+        }
+        return pairs;
+    }
+
     private static WriterStep Writer(CommandRandom r)
     {
         if (r.Chance(0.15))
         {
             var queued = new List<byte[][]> { Args("MULTI") };
             int n = r.Between(1, 4);
-            for (int i = 0; i < n; i++) queued.Add(r.Chance(0.15) ? Args("BLPOP", Key(r), "0") : Write(r));
+            for (int i = 0; i < n; i++) queued.Add(r.Chance(0.15) ? Args(r.Pick("BLPOP", "BZPOPMIN"), Key(r), "0") : Write(r));
             queued.Add(Args("EXEC"));
             return new WriterStep(queued);
         }
@@ -140,7 +147,7 @@ public sealed record BlockingScenario(IReadOnlyList<BlockingStep> Steps)
     }
 
     /// <summary>A command that never blocks the writer.</summary>
-    private static byte[][] Write(CommandRandom r) => r.Next(20) switch
+    private static byte[][] Write(CommandRandom r) => r.Next(30) switch
     {
         < 5 => Args("RPUSH", Key(r), SomeElements(r)),
         < 8 => Args("LPUSH", Key(r), SomeElements(r)),
@@ -155,6 +162,13 @@ public sealed record BlockingScenario(IReadOnlyList<BlockingStep> Steps)
         16 => Args("LTRIM", Key(r), r.Between(-2, 1), r.Between(-2, 2)),
         17 => Args("LREM", Key(r), r.Between(-1, 1), r.Pick(Elements)),
         18 => Args("SWAPDB", 0, 1),
-        _ => Args("MOVE", Key(r), 1),
+        19 => Args("MOVE", Key(r), 1),
+        < 24 => Args("ZADD", Key(r), SomeScoresAndMembers(r)),
+        24 => Args("ZINCRBY", Key(r), "1", r.Pick(Elements)),
+        25 => Args(r.Pick("ZPOPMIN", "ZPOPMAX"), Key(r), r.Between(1, 2)),
+        26 => Args("ZMPOP", 1, Key(r), r.Pick("MIN", "MAX"), "COUNT", r.Between(1, 3)),
+        27 => Args("ZUNIONSTORE", Key(r), 2, Key(r), Key(r)),
+        28 => Args("ZRANGESTORE", Key(r), Key(r), 0, r.Between(0, 2)),
+        _ => Args("ZREM", Key(r), r.Pick(Elements)),
     };
 }

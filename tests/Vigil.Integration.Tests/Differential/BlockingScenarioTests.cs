@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Vigil.Integration.Tests.Infrastructure;
+using static Vigil.Integration.Tests.Differential.ScenarioRunner;
 using Xunit.Abstractions;
 
 namespace Vigil.Integration.Tests.Differential;
@@ -24,34 +25,8 @@ public sealed class BlockingScenarioTests
     }
 
     [Fact]
-    public void RandomScenarios_ServeWaitersAsRedisDoes()
-    {
-        int seed = EnvInt("VIGIL_BLOCKING_SEED") ?? Random.Shared.Next();
-        int? only = EnvInt("VIGIL_BLOCKING_SCENARIO");
-        int count = EnvInt("VIGIL_BLOCKING_COUNT") ?? 60;
-        var budget = TimeSpan.FromSeconds(EnvInt("VIGIL_BLOCKING_SECONDS") ?? 40);
-        _output.WriteLine($"seed {seed} (VIGIL_BLOCKING_SEED={seed} reproduces this run)");
-
-        using var redis = ServerProcess.StartRedis();
-        using var vigil = ServerProcess.StartVigil();
-        var clock = Stopwatch.StartNew();
-        int scenarios = 0, waiters = 0;
-        for (int i = only ?? 0; i < (only + 1 ?? count) && clock.Elapsed < budget; i++)
-        {
-            var scenario = BlockingScenario.Generate(unchecked(seed * 31 + i));
-            string? difference = Run(scenario, vigil.Port, redis.Port);
-            if (difference != null)
-            {
-                Assert.Fail($"Vigil and redis-server 7.0 differ: seed {seed}, scenario {i}.\n" +
-                    $"Reproduce: VIGIL_BLOCKING_SEED={seed} VIGIL_BLOCKING_SCENARIO={i} dotnet test --filter BlockingScenarioTests\n" +
-                    $"{scenario.Describe()}{difference}");
-            }
-            scenarios++;
-            waiters += scenario.Waiters;
-        }
-        _output.WriteLine($"{scenarios} scenarios, {waiters} blocked clients, {clock.Elapsed.TotalSeconds:F1} s: no difference");
-        Assert.True(scenarios > 0, "no scenario ran");
-    }
+    public void RandomScenarios_ServeWaitersAsRedisDoes() =>
+        ScenarioRunner.Run(_output, "VIGIL_BLOCKING", nameof(BlockingScenarioTests), 60, 40, BlockingScenario.Generate, s => s.Describe(), Run);
 
     /// <summary>Runs a scenario on both servers; the first difference, described, or null.</summary>
     private static string? Run(BlockingScenario scenario, int vigilPort, int redisPort)
@@ -78,7 +53,7 @@ public sealed class BlockingScenarioTests
                     foreach (var command in s.Commands)
                     {
                         string v = Raw(vigil.Writer), r = Raw(redis.Writer);
-                        if (v != r) return $"writer's {BlockingScenario.Show(command)}\n  vigil: {v}\n  redis: {r}";
+                        if (v != r) return $"writer's {Show(command)}\n  vigil: {v}\n  redis: {r}";
                     }
                     break;
                 }
@@ -103,25 +78,16 @@ public sealed class BlockingScenarioTests
         {
             foreach (var key in BlockingScenario.Keys)
             {
-                string v = Raw(vigil.Admin, "SELECT", db) + Raw(vigil.Admin, "TYPE", key) + Raw(vigil.Admin, "LRANGE", key, "0", "-1");
-                string r = Raw(redis.Admin, "SELECT", db) + Raw(redis.Admin, "TYPE", key) + Raw(redis.Admin, "LRANGE", key, "0", "-1");
+                string v = Contents(vigil.Admin, db, key), r = Contents(redis.Admin, db, key);
                 if (v != r) return $"key {key} in db {db} at the end\n  vigil: {v}\n  redis: {r}";
             }
         }
         return null;
     }
 
-    private static string Raw(RespConnection connection) => Reply.Escape(connection.ReadRaw(out _));
-
-    private static string Raw(RespConnection connection, params string[] args)
-    {
-        connection.Send(args);
-        return Raw(connection);
-    }
-
-    private static byte[] Encode(IEnumerable<byte[][]> commands) => commands.SelectMany(RespConnection.Encode).ToArray();
-
-    private static int? EnvInt(string name) => int.TryParse(Environment.GetEnvironmentVariable(name), out int v) ? v : null;
+    /// <summary>A key's type and elements (a list's, or a sorted set's with scores) in a database.</summary>
+    private static string Contents(RespConnection admin, string db, string key) =>
+        Raw(admin, "SELECT", db) + Raw(admin, "TYPE", key) + Raw(admin, "LRANGE", key, "0", "-1") + Raw(admin, "ZRANGE", key, "0", "-1", "WITHSCORES");
 
     /// <summary>One server's connections for a scenario: the writer, an admin, and the waiters.</summary>
     private sealed class Side : IDisposable
@@ -160,7 +126,7 @@ public sealed class BlockingScenarioTests
                 if (BlockedClients() > before) return true;
                 Thread.Sleep(2);
             }
-            throw new TimeoutException($"waiter {BlockingScenario.Show(step.Command)} neither blocked nor answered");
+            throw new TimeoutException($"waiter {Show(step.Command)} neither blocked nor answered");
         }
 
         private int BlockedClients()

@@ -50,6 +50,24 @@ public class BlockingSortedSetTests
     }
 
     [Fact]
+    public void StoreOverAKeyThatExists_DoesNotWakeTheClient_AsRedisOverwrites()
+    {
+        using var server = new TestServer();
+        using var waiter = server.Connect();
+        using var writer = server.Connect();
+        waiter.Block(server, 1, "BZPOPMIN", "k", "0");
+        writer.Call("SET", "k", "string");
+        writer.Call("ZADD", "src", "1", "x");
+        Assert.Equal(":1", writer.CallText("ZUNIONSTORE", "k", "1", "src"));
+        server.WaitForBlocked(1);
+        Assert.Equal(":1", writer.CallText("ZCARD", "k"));
+        // Into a missing key (dbAdd) a store wakes it.
+        writer.Call("DEL", "k");
+        Assert.Equal(":1", writer.CallText("ZRANGESTORE", "k", "src", "0", "-1"));
+        Assert.Equal("*3\r\n$1\r\nk\r\n$1\r\nx\r\n$1\r\n1\r\n", waiter.ReadRawReply());
+    }
+
+    [Fact]
     public void ListWaitersAndSortedSetWaiters_OnOneKey_GetOnlyTheirType()
     {
         using var server = new TestServer();

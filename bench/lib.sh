@@ -20,15 +20,16 @@ publish_vigil() {
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
-# start NAME [DIRECTIVES...]: starts redis-server (NAME redis) or Vigil on a free port, with no
-# persistence unless DIRECTIVES (later ones win) say otherwise; waits until it answers; sets PORT and PID.
+# start NAME [DIRECTIVES...]: starts redis-server (NAME redis, or redis-<anything> for several) or Vigil on a
+# free port, with no persistence unless DIRECTIVES (later ones win) say otherwise; waits until it answers;
+# sets PORT and PID.
 start() {
   local name=$1 dir="$work/$1"
   shift
   rm -rf "$dir"; mkdir -p "$dir"
   PORT=$(free_port)
   local common=(--port "$PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$dir" "$@")
-  if [ "$name" = redis ]; then
+  if [[ "$name" == redis || "$name" == redis-* ]]; then
     redis-server "${common[@]}" >"$dir.log" 2>&1 &
   else
     artifacts/vigil/vigil server "${common[@]}" >"$dir.log" 2>&1 &

@@ -46,7 +46,8 @@ internal sealed class ReplicaWaits
             return;
         }
         var waiter = new Waiter(client, offset, wanted);
-        long deadline = timeoutMs == 0 ? 0 : ctx.Now + timeoutMs;
+        // A deadline past the largest time never comes: Redis's wraps around in its unsigned timeout table.
+        long deadline = timeoutMs > long.MaxValue - ctx.Now ? 0 : timeoutMs == 0 ? 0 : ctx.Now + timeoutMs;
         _server.Blocking.BlockWithoutKeys(ctx, deadline, c =>
         {
             // Timed out (or CLIENT UNBLOCK): the count as it stands.

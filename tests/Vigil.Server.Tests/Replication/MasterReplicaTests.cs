@@ -1,4 +1,5 @@
 using Vigil.Server.Clients;
+using Vigil.Server.Tests.Blocking;
 using Vigil.Server.Tests.Keys;
 
 namespace Vigil.Server.Tests.Replication;
@@ -280,6 +281,13 @@ public class MasterReplicaTests
             Assert.Equal("-ERR value is not an integer or out of range", c.CallText("WAIT", "a", "0"));
             Assert.Equal("-ERR timeout is negative", c.CallText("WAIT", "0", "-1"));
             Assert.Equal("-ERR timeout is not an integer or out of range", c.CallText("WAIT", "0", "1.5"));
+            // A timeout too far away to add to the clock waits for ever, as redis-server's does.
+            string id = c.CallText("CLIENT", "ID")[1..];
+            c.Send("WAIT", "1", long.MaxValue.ToString());
+            master.Server.WaitForBlocked(1);
+            using var admin = master.Connect();
+            Assert.Equal(":1", admin.CallText("CLIENT", "UNBLOCK", id));
+            Assert.Equal(":0\r\n", c.ReadRawReply());
         }
         using var replica = ReplicationNode.ReplicaOf(master);
         using var r = replica.Connect();

@@ -131,7 +131,7 @@ internal static class ServerCommands
         if (abort)
         {
             // A shutdown here is never left waiting (for replicas), so there is nothing to abort.
-            ctx.Error("ERR Errors trying to abort SHUTDOWN. Check logs.");
+            ctx.Error("ERR No shutdown in progress.");
             return;
         }
         var request = new ShutdownRequest { Save = save ? true : noSave ? false : null, Now = now, Force = force };

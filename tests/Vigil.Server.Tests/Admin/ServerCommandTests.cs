@@ -120,6 +120,15 @@ public class ServerCommandTests
     }
 
     [Fact]
+    public void ShutdownAbort_WithNoShutdownUnderway_SaysSo_AndTheServerStays()
+    {
+        using var server = new TestServer();
+        using var c = server.Connect();
+        Assert.Equal("-ERR No shutdown in progress.", c.CallText("SHUTDOWN", "ABORT"));
+        Assert.Equal("+PONG", c.CallText("PING"));
+    }
+
+    [Fact]
     public void Shutdown_InsideMulti_IsRefused()
     {
         using var server = new TestServer();

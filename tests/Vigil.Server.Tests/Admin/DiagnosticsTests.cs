@@ -203,7 +203,8 @@ public class DiagnosticsTests
         var latest = c.Call("LATENCY", "LATEST").Items!;
         Assert.Equal("$command", latest[0].Items![0].ToString());
         Assert.True(latest[0].Items![2].Integer >= 10);
-        Assert.Single(c.Call("LATENCY", "HISTORY", "command").Items!);
+        // At a 1 ms threshold a loaded machine may record later commands too, in another second.
+        Assert.NotEmpty(c.Call("LATENCY", "HISTORY", "command").Items!);
         Assert.Contains("latency spikes", c.Call("LATENCY", "DOCTOR").Text);
         Assert.Equal(":1", c.CallText("LATENCY", "RESET"));
         c.Call("SET", "a", "b");

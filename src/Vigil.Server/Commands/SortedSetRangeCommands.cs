@@ -104,8 +104,8 @@ internal static class SortedSetRangeCommands
             (first, last) = kind switch
             {
                 RangeKind.Rank => RankRange(set, start, end),
-                RangeKind.Score => RanksIn(set, scores),
-                _ => RanksIn(set, members),
+                RangeKind.Score => RanksIn(set, scores, reverse),
+                _ => RanksIn(set, members, reverse),
             };
             if (kind == RangeKind.Rank && reverse) (first, last) = (set.Count - 1 - last, set.Count - 1 - first);
             ApplyLimit(ref first, ref last, offset, limit, reverse);
@@ -157,8 +157,10 @@ internal static class SortedSetRangeCommands
     }
 
     /// <summary>The ranks of the first and last elements in <paramref name="range"/>; an empty interval when none.</summary>
-    private static (long First, long Last) RanksIn<TRange>(RedisSortedSet set, scoped in TRange range) where TRange : IElementRange, allows ref struct
+    private static (long First, long Last) RanksIn<TRange>(RedisSortedSet set, scoped in TRange range, bool reverse = false) where TRange : IElementRange, allows ref struct
     {
+        // Redis walks a listpack from one end; on a member range over unequal scores only that walk gives its answer.
+        if (set.IsListpack) return set.ListpackRanks(range, reverse);
         if (set.FirstInRange(range, out long first) == null) return (0, -1);
         set.LastInRange(range, out long last);
         return (first, last);

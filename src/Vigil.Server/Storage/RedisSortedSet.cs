@@ -272,6 +272,34 @@ public sealed class RedisSortedSet : IRedisValue, ICloneableValue, IMemberCollec
         return x;
     }
 
+    /// <summary>
+    /// The ranks of <paramref name="range"/> found as Redis walks a listpack (zzlFirstInRange or
+    /// zzlLastInRange, then the walk on from there): a scan from the head, or from the tail when
+    /// <paramref name="reverse"/>. It gives the skiplist search's answer whenever the set is ordered
+    /// by the range's terms; a member range over unequal scores is where the walk decides.
+    /// </summary>
+    public (long First, long Last) ListpackRanks<TRange>(scoped in TRange range, bool reverse) where TRange : IElementRange, allows ref struct
+    {
+        if (!Overlaps(range)) return (0, -1);
+        if (!reverse)
+        {
+            long rank = 0;
+            var x = First;
+            while (x != null && !range.AboveMin(x)) (x, rank) = (x.Next, rank + 1);
+            if (x == null || !range.BelowMax(x)) return (0, -1);
+            long first = rank;
+            while (x.Next is { } next && range.BelowMax(next)) (x, rank) = (next, rank + 1);
+            return (first, rank);
+        }
+        long back = _count - 1;
+        var y = _tail;
+        while (y != null && !range.BelowMax(y)) (y, back) = (y.Previous, back - 1);
+        if (y == null || !range.AboveMin(y)) return (0, -1);
+        long last = back;
+        while (y.Previous is { } previous && range.AboveMin(previous)) (y, back) = (previous, back - 1);
+        return (back, last);
+    }
+
     /// <summary>zslIsInRange: false when the range is empty or lies wholly before or after the set.</summary>
     private bool Overlaps<TRange>(scoped in TRange range) where TRange : IElementRange, allows ref struct =>
         !range.IsEmpty && _tail != null && range.AboveMin(_tail) && range.BelowMax(First!);

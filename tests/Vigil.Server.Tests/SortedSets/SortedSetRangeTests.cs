@@ -73,6 +73,27 @@ public class SortedSetRangeTests
     }
 
     [Fact]
+    public void LexRanges_OverUnequalScores_WalkAListpackAsRedisDoes()
+    {
+        using var server = new TestServer();
+        using var c = server.Connect();
+        // Order a(0) c(0) z(0) b(1): members are not sorted, so Redis's answer is its listpack walk
+        // from the head (or, reversed, the tail); every reply below is redis-server 7.0.15's.
+        c.Call("zadd", "m", "0", "a", "0", "c", "1", "b", "0", "z");
+        Assert.Equal("*[$a, $c]", c.CallText("zrangebylex", "m", "-", "[c"));
+        Assert.Equal("*[$b, $z, $c, $a]", c.CallText("zrevrangebylex", "m", "[c", "-"));
+        Assert.Equal("*[$c, $z, $b]", c.CallText("zrangebylex", "m", "[b", "+"));
+        Assert.Equal("*[$b, $z, $c]", c.CallText("zrevrangebylex", "m", "+", "[b"));
+        Assert.Equal(":2", c.CallText("zlexcount", "m", "-", "[c"));
+        Assert.Equal(":2", c.CallText("zremrangebylex", "m", "-", "[c"));
+        Assert.Equal("*[$z, $b]", c.CallText("zrange", "m", "0", "-1"));
+        c.Call("zadd", "k", "0", "1", "0.1", "1", "0", "d", "-0", "10");
+        Assert.Equal("*[$1, $d, $10]", c.CallText("zrevrangebylex", "k", "[b", "-"));
+        Assert.Equal("*[$d, $10]", c.CallText("zrevrangebylex", "k", "[b", "-", "limit", "1", "5"));
+        Assert.Equal("*[$10]", c.CallText("zrangebylex", "k", "-", "[b"));
+    }
+
+    [Fact]
     public void LexRanges_WithInfinitiesAndBinaryBounds()
     {
         using var server = new TestServer();

@@ -82,8 +82,15 @@ public static partial class DurableFiles
         DirectoryNotFoundException => "No such file or directory",
         FileNotFoundException => "No such file or directory",
         IOException io when (io.HResult & 0xFFFF) == 28 => "No space left on device",
-        _ => e.Message,
+        _ => WithoutPath(e.Message),
     };
+
+    /// <summary>.NET appends " : '&lt;path&gt;'" to the system's error text; Redis logs the text alone.</summary>
+    private static string WithoutPath(string message)
+    {
+        int at = message.IndexOf(" : '", StringComparison.Ordinal);
+        return at > 0 && message.EndsWith('\'') ? message[..at] : message;
+    }
 
     private static IOException RenameError(string from, string to, int errno)
     {

@@ -144,7 +144,7 @@ public sealed class PersistenceService
         if (_rdbJob != null) return "ERR Background save already in progress";
         if (HasActiveJob || forceSchedule)
         {
-            if (!schedule) return "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.";
+            if (!schedule && !forceSchedule) return "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.";
             BgsaveScheduled = true;
             return "Background saving scheduled";
         }
@@ -365,9 +365,6 @@ public sealed class PersistenceService
                 StartLoading(new FileInfo(Config.RdbPath).Length);
                 var result = LoadRdb(Config.RdbPath, aofBase: false);
                 LoadedReplicationInfo = result.Replication;
-                _server.Log.Notice(result.EmptySkipped == 0
-                    ? $"Done loading RDB, keys loaded: {result.Keys}, keys expired: {result.ExpiredSkipped}."
-                    : $"Done loading RDB, keys loaded: {result.Keys}, keys expired: {result.ExpiredSkipped}, empty keys skipped: {result.EmptySkipped}.");
                 _server.Log.Notice($"DB loaded from disk: {watch.Elapsed.TotalSeconds:F3} seconds");
             }
         }
@@ -398,6 +395,9 @@ public sealed class PersistenceService
             _lastLoadKeysExpired = result.ExpiredSkipped;
             foreach (var key in result.EmptyKeysNamed)
                 _server.Log.Notice("rdbLoadObject skipping empty key: " + System.Text.Encoding.Latin1.GetString(key));
+            _server.Log.Notice(result.EmptySkipped == 0
+                ? $"Done loading RDB, keys loaded: {result.Keys}, keys expired: {result.ExpiredSkipped}."
+                : $"Done loading RDB, keys loaded: {result.Keys}, keys expired: {result.ExpiredSkipped}, empty keys skipped: {result.EmptySkipped}.");
             return result;
         }
         catch (RdbFormatException e)

@@ -103,6 +103,24 @@ public class RdbPersistenceTests
         Assert.Equal("1", server.InfoPersistence()["rdb_saves"]);
     }
 
+    [Fact]
+    public void BgsaveInsideMulti_IsScheduled_WithOrWithoutSchedule()
+    {
+        using var dir = new DataDir();
+        using var server = dir.Start();
+        using var c = server.Connect();
+        foreach (var bgsave in new[] { new[] { "BGSAVE" }, ["BGSAVE", "SCHEDULE"] })
+        {
+            c.Call("MULTI");
+            c.Call(bgsave);
+            Assert.Equal("*[+Background saving scheduled]", c.CallText("EXEC"));
+            PersistenceTestSupport.WaitUntil(() => File.Exists(dir.File("dump.rdb")));
+            server.WaitForBackgroundJobs();
+            File.Delete(dir.File("dump.rdb"));
+        }
+        Assert.Equal("2", server.InfoPersistence()["rdb_saves"]);
+    }
+
     /// <summary>
     /// The file a BGSAVE writes is the dataset at the moment BGSAVE ran, although every key is
     /// changed, deleted or added to while it is being written.
@@ -172,6 +190,14 @@ public class RdbPersistenceTests
         c.Call("BGSAVE");
         PersistenceTestSupport.WaitUntil(() => server.InfoPersistence()["rdb_last_bgsave_status"] == "ok");
         Assert.Equal("+OK", c.CallText("SET", "b", "2"));
+    }
+
+    [Fact]
+    public void IoErrors_AreWordedAsStrerror_WithoutThePathDotNetAppends()
+    {
+        Assert.Equal("Read-only file system", DurableFiles.Describe(new IOException("Read-only file system : '/data/temp-1-2.rdb'")));
+        Assert.Equal("Permission denied", DurableFiles.Describe(new UnauthorizedAccessException("Access to the path '/data' is denied.")));
+        Assert.Equal("Input/output error", DurableFiles.Describe(new IOException("Input/output error")));
     }
 
     [Fact]

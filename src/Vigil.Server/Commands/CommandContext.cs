@@ -34,6 +34,9 @@ public sealed class CommandContext
     /// <summary>True while a command of this client runs (its arguments are valid only then).</summary>
     public bool Executing { get; internal set; }
 
+    /// <summary>The Stopwatch reading taken when the command arrived: its clock and the start of its duration.</summary>
+    internal long StartTimestamp { get; set; }
+
     /// <summary>Number of arguments, the command name included.</summary>
     public int ArgCount { get; private set; }
 

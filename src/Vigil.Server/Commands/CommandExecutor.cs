@@ -51,7 +51,7 @@ public sealed class CommandExecutor
             {
                 // CLIENT NO-TOUCH: lookups leave access stamps alone, except for TOUCH itself.
                 _server.Keyspace.NoTouch = client.HasFlag(ClientFlags.NoTouch) && command.Name != "touch";
-                Call(ctx, command);
+                Call(ctx, command, ctx.StartTimestamp);
                 // Clients blocked on keys this command (or transaction) filled are served now.
                 _server.Blocking.HandleReadyKeys();
                 _server.Keyspace.NoTouch = false;
@@ -96,12 +96,16 @@ public sealed class CommandExecutor
         ctx.Server = _server;
         ctx.SetArgs(buffer, ranges, first, count);
         ctx.Failed = false;
-        _server.Keyspace.UpdateClock();
+        ctx.StartTimestamp = Stopwatch.GetTimestamp();
+        _server.Keyspace.UpdateClock(ctx.StartTimestamp);
         return ctx;
     }
 
     /// <summary>Runs an admitted command and accounts for it (Redis's call()).</summary>
-    public void Call(CommandContext ctx, RedisCommand command)
+    public void Call(CommandContext ctx, RedisCommand command) => Call(ctx, command, Stopwatch.GetTimestamp());
+
+    /// <summary>Runs an admitted command whose time counts from <paramref name="start"/> (a Stopwatch reading).</summary>
+    private void Call(CommandContext ctx, RedisCommand command, long start)
     {
         ctx.Command = command;
         ctx.SuppressPropagation = false;
@@ -109,7 +113,6 @@ public sealed class CommandExecutor
         ctx.PropagateAs = null;
         ctx.PropagateMany?.Clear();
         long dirtyBefore = _server.Dirty;
-        long start = Stopwatch.GetTimestamp();
         bool wasWriting = _server.Keyspace.InWriteCommand;
         _server.Keyspace.InWriteCommand = command.Has(CommandFlags.Write);
         command.Handler(ctx);

@@ -108,7 +108,8 @@ internal static class SortedSetRangeCommands
                 _ => RanksIn(set, members, reverse),
             };
             if (kind == RangeKind.Rank && reverse) (first, last) = (set.Count - 1 - last, set.Count - 1 - first);
-            ApplyLimit(ref first, ref last, offset, limit, reverse);
+            // A rank range accepts only LIMIT <any> -1, and Redis ignores the offset there.
+            if (kind != RangeKind.Rank) ApplyLimit(ref first, ref last, offset, limit, reverse);
         }
         long count = Math.Max(0, last - first + 1);
         if (store)

@@ -23,6 +23,10 @@ public class SortedSetRangeTests
         Assert.Equal("*[$e, $5, $d, $4]", c.CallText("zrevrange", "z", "0", "1", "withscores"));
         Assert.Equal("*[$b, $a]", c.CallText("zrevrange", "z", "-2", "-1"));
         Assert.Equal("-ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX", c.CallText("zrange", "z", "0", "-1", "limit", "0", "1"));
+        // LIMIT with a count of -1 passes on a rank range, and Redis ignores its offset there.
+        Assert.Equal("*[$a, $b, $c, $d, $e]", c.CallText("zrange", "z", "0", "-1", "limit", "3", "-1"));
+        Assert.Equal("*[$e, $d]", c.CallText("zrange", "z", "0", "1", "rev", "limit", "-1", "-1"));
+        Assert.Equal(":2", c.CallText("zrangestore", "dst", "z", "-2", "-1", "limit", "5", "-1"));
         Assert.Equal("-ERR syntax error", c.CallText("zrange", "z", "0", "-1", "rev", "rev"));
         Assert.Equal("-ERR syntax error", c.CallText("zrange", "z", "0", "-1", "byscore", "byscore"));
         Assert.Equal("-ERR syntax error", c.CallText("zrange", "z", "0", "-1", "bylex", "byscore"));

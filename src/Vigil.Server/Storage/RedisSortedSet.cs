@@ -15,9 +15,9 @@ public sealed class RedisSortedSet : IRedisValue, ICloneableValue, IMemberCollec
     public const int MaxLevel = 32;
 
     /// <summary>Bytes of a node object with its two inline levels, and of its array of higher levels besides the levels.</summary>
-    private const int NodeObjectBytes = 88;
+    private const int NodeObjectBytes = 104;
     private const int ArrayHeaderBytes = 24;
-    private const int LevelBytes = 16;
+    private const int LevelBytes = 24;
     private const int TableEntryBytes = 32;
     private const int BaseBytes = 96 + MaxLevel * LevelBytes;
 

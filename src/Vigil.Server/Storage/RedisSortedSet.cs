@@ -1,51 +1,30 @@
-using System.Numerics;
-using System.Runtime.CompilerServices;
-
 namespace Vigil.Server.Storage;
 
 /// <summary>
-/// A sorted set (t_zset.c): members ordered by (score, member bytes) in a skiplist whose links carry
-/// spans, so insert, delete, rank and the start of any range are O(log n). While the set is small
-/// (zset-max-listpack-entries / zset-max-listpack-value) it reports the "listpack" encoding, as
-/// Redis stores it, and finds members by walking the list; past those limits it converts, as Redis
-/// does, to "skiplist", adding a member → node table for O(1) lookups. Members are never modified.
+/// A sorted set (t_zset.c): members ordered by (score, member bytes) in a counted B+tree
+/// (<see cref="SortedSetTree"/>), so insert, delete, rank and the start of any range are O(log n).
+/// While the set is small (zset-max-listpack-entries / zset-max-listpack-value) it reports the
+/// "listpack" encoding, as Redis stores it, and finds members by walking the order; past those
+/// limits it converts, as Redis does, to "skiplist", adding a member → node table for O(1) lookups.
+/// Members are never modified.
 /// </summary>
 public sealed class RedisSortedSet : IRedisValue, ICloneableValue, IMemberCollection
 {
-    public const int MaxLevel = 32;
-
-    /// <summary>Bytes of a node object with its two inline levels, and of its array of higher levels besides the levels.</summary>
-    private const int NodeObjectBytes = 104;
+    /// <summary>Bytes of a node object, of an array header, and of a member table entry.</summary>
+    private const int NodeObjectBytes = 48;
     private const int ArrayHeaderBytes = 24;
-    private const int LevelBytes = 24;
     private const int TableEntryBytes = 32;
-    private const int BaseBytes = 96 + MaxLevel * LevelBytes;
+    private const int BaseBytes = 64;
 
-    private readonly Node _header = new(MaxLevel, [], 0);
-    private Node? _tail;
-    private int _level = 1;
-    private int _count;
+    private readonly SortedSetTree _tree = new();
     private KeyTable<Node>? _table;
     private long _memory = BaseBytes;
 
-    /// <summary>
-    /// An element: its member, its score, and its neighbours in order. The two lowest levels live in
-    /// the node itself: a search spends most of its hops on them among nodes that are not in cache,
-    /// and a separate level array would cost a second cache miss per hop. Higher levels (one node
-    /// in 16) go to an array; the few nodes that have them are visited by every search and stay hot.
-    /// </summary>
+    /// <summary>An element: its member, its score, and its neighbours in order.</summary>
     public sealed class Node
     {
-        internal const int InlineLevels = 2;
-
-        private InlineLevelPair _lowLevels;
-        private readonly Level[]? _highLevels;
-        internal Node? Backward;
-
-        internal Node(int level, byte[] member, double score)
+        internal Node(byte[] member, double score)
         {
-            LevelCount = level;
-            if (level > InlineLevels) _highLevels = new Level[level - InlineLevels];
             Member = member;
             Score = score;
         }
@@ -54,69 +33,11 @@ public sealed class RedisSortedSet : IRedisValue, ICloneableValue, IMemberCollec
 
         public double Score { get; internal set; }
 
-        internal int LevelCount { get; }
-
-        /// <summary>The link of level <paramref name="i"/> (0 to LevelCount - 1).</summary>
-        internal ref Level LevelAt(int i) => ref i < InlineLevels ? ref _lowLevels[i] : ref _highLevels![i - InlineLevels];
-
         /// <summary>The next element in ascending order, or null after the last.</summary>
-        public Node? Next => _lowLevels[0].Forward;
+        public Node? Next { get; internal set; }
 
         /// <summary>The previous element, or null before the first.</summary>
-        public Node? Previous => Backward;
-    }
-
-    [InlineArray(Node.InlineLevels)]
-    private struct InlineLevelPair
-    {
-        private Level _element;
-    }
-
-    /// <summary>
-    /// A link to the next node of a level, with the number of elements it crosses. It also holds the
-    /// next node's score, so that a search decides not to move on without touching that node: one
-    /// cache miss saved on every level of every search.
-    /// </summary>
-    internal struct Level
-    {
-        private double _forwardScore;
-
-        public Node? Forward { readonly get; private set; }
-
-        public long Span;
-
-        public void PointTo(Node? node)
-        {
-            Forward = node;
-            _forwardScore = node?.Score ?? 0;
-        }
-
-        /// <summary>Points where <paramref name="other"/> points, without reading the node it points to.</summary>
-        public void PointLike(in Level other)
-        {
-            Forward = other.Forward;
-            _forwardScore = other._forwardScore;
-        }
-
-        /// <summary>True when the next node comes before (<paramref name="score"/>, <paramref name="member"/>).</summary>
-        public readonly bool ForwardBefore(double score, ReadOnlySpan<byte> member) =>
-            Forward != null && (_forwardScore < score || (_forwardScore == score && Forward.Member.AsSpan().SequenceCompareTo(member) < 0));
-
-        /// <summary>True when the next node is (<paramref name="score"/>, <paramref name="member"/>) or comes before it.</summary>
-        public readonly bool ForwardAtOrBefore(double score, ReadOnlySpan<byte> member) =>
-            Forward != null && (_forwardScore < score || (_forwardScore == score && Forward.Member.AsSpan().SequenceCompareTo(member) <= 0));
-    }
-
-    [InlineArray(MaxLevel)]
-    private struct NodePath
-    {
-        private Node _element;
-    }
-
-    [InlineArray(MaxLevel)]
-    private struct RankPath
-    {
-        private long _element;
+        public Node? Previous { get; internal set; }
     }
 
     public string TypeName => "zset";
@@ -126,13 +47,13 @@ public sealed class RedisSortedSet : IRedisValue, ICloneableValue, IMemberCollec
     /// <summary>True while Redis would hold this set in a listpack (RDB type 17, OBJECT ENCODING "listpack").</summary>
     public bool IsListpack => _table == null;
 
-    public long MemoryUsage => _memory;
+    public long MemoryUsage => _memory + _tree.PageBytes;
 
-    public int Count => _count;
+    public int Count => _tree.Count;
 
-    public Node? First => _header.LevelAt(0).Forward;
+    public Node? First => _tree.First;
 
-    public Node? Last => _tail;
+    public Node? Last => _tree.Last;
 
     /// <summary>An empty set in the encoding Redis gives a new key whose first member is <paramref name="firstMemberLength"/> bytes (zaddGenericCommand).</summary>
     public static RedisSortedSet Create(in EncodingLimits limits, long firstMemberLength)
@@ -204,9 +125,9 @@ public sealed class RedisSortedSet : IRedisValue, ICloneableValue, IMemberCollec
     /// <summary>Adds a member known to be absent, converting to a skiplist first when it would not fit the listpack.</summary>
     public Node Insert(byte[] member, double score, in EncodingLimits limits)
     {
-        if (IsListpack && (_count + 1L > limits.ZsetMaxListpackEntries || member.Length > limits.ZsetMaxListpackValue)) ConvertToSkiplist();
-        var node = new Node(RandomLevel(), member, StoredScore(score));
-        Link(node);
+        if (IsListpack && (Count + 1L > limits.ZsetMaxListpackEntries || member.Length > limits.ZsetMaxListpackValue)) ConvertToSkiplist();
+        var node = new Node(member, StoredScore(score));
+        _tree.Insert(node);
         _memory += NodeBytes(node);
         if (_table != null)
         {
@@ -218,95 +139,32 @@ public sealed class RedisSortedSet : IRedisValue, ICloneableValue, IMemberCollec
     }
 
     /// <summary>Gives an element a new score, moving it only when its place in the order changes (zslUpdateScore).</summary>
-    public void UpdateScore(Node node, double score)
-    {
-        score = StoredScore(score);
-        bool staysInPlace = (node.Backward == null || node.Backward.Score < score) && (node.Next == null || node.Next.Score > score);
-        if (staysInPlace && node.LevelCount == 1)
-        {
-            node.Score = score;
-            (node.Backward ?? _header).LevelAt(0).PointTo(node);
-            return;
-        }
-        var update = new NodePath();
-        FindPath(node.Score, node.Member, ref update);
-        if (staysInPlace)
-        {
-            // The links into the node, one per level it has, carry its score.
-            node.Score = score;
-            for (int i = 0; i < node.LevelCount; i++) update[i].LevelAt(i).PointTo(node);
-            return;
-        }
-        Unlink(node, ref update);
-        node.Score = score;
-        Link(node);
-    }
+    public void UpdateScore(Node node, double score) => _tree.Rescore(node, StoredScore(score));
 
     public bool Remove(ReadOnlySpan<byte> member)
     {
         var node = Find(member);
         if (node == null) return false;
-        var update = new NodePath();
-        FindPath(node.Score, node.Member, ref update);
-        Unlink(node, ref update);
+        _tree.Remove(node);
         Forget(node);
         _table?.ShrinkIfSparse();
         return true;
     }
 
     /// <summary>The 0-based rank of an element of this set (zslGetRank).</summary>
-    public long RankOf(Node node)
-    {
-        long rank = 0;
-        var x = _header;
-        for (int i = _level - 1; i >= 0; i--)
-        {
-            while (x.LevelAt(i).ForwardAtOrBefore(node.Score, node.Member))
-            {
-                rank += x.LevelAt(i).Span;
-                x = x.LevelAt(i).Forward!;
-            }
-            if (ReferenceEquals(x, node)) return rank - 1;
-        }
-        throw new InvalidOperationException("node not in this sorted set");
-    }
+    public long RankOf(Node node) => _tree.RankOf(node);
 
     /// <summary>The element at 0-based <paramref name="rank"/>, or null past the end (zslGetElementByRank).</summary>
-    public Node? ByRank(long rank)
-    {
-        if (rank < 0 || rank >= _count) return null;
-        long target = rank + 1, traversed = 0;
-        var x = _header;
-        for (int i = _level - 1; i >= 0; i--)
-        {
-            while (x.LevelAt(i).Forward is { } f && traversed + x.LevelAt(i).Span <= target)
-            {
-                traversed += x.LevelAt(i).Span;
-                x = f;
-            }
-            if (traversed == target) return x;
-        }
-        return null;
-    }
+    public Node? ByRank(long rank) => _tree.ByRank(rank);
 
     /// <summary>The first element in <paramref name="range"/> (of scores, or of members when all scores are equal), with its rank; null when none (zslFirstInRange).</summary>
     public Node? FirstInRange<TRange>(scoped in TRange range, out long rank) where TRange : IElementRange, allows ref struct
     {
         rank = -1;
         if (!Overlaps(range)) return null;
-        long traversed = 0;
-        var x = _header;
-        for (int i = _level - 1; i >= 0; i--)
-        {
-            while (x.LevelAt(i).Forward is { } f && !range.AboveMin(f))
-            {
-                traversed += x.LevelAt(i).Span;
-                x = f;
-            }
-        }
-        var first = x.Next!;
-        if (!range.BelowMax(first)) return null;
-        rank = traversed;
+        var first = _tree.FirstAboveMin(range, out long at);
+        if (first == null || !range.BelowMax(first)) return null;
+        rank = at;
         return first;
     }
 
@@ -315,19 +173,10 @@ public sealed class RedisSortedSet : IRedisValue, ICloneableValue, IMemberCollec
     {
         rank = -1;
         if (!Overlaps(range)) return null;
-        long traversed = 0;
-        var x = _header;
-        for (int i = _level - 1; i >= 0; i--)
-        {
-            while (x.LevelAt(i).Forward is { } f && range.BelowMax(f))
-            {
-                traversed += x.LevelAt(i).Span;
-                x = f;
-            }
-        }
-        if (!range.AboveMin(x)) return null;
-        rank = traversed - 1;
-        return x;
+        var last = _tree.LastBelowMax(range, out long at);
+        if (last == null || !range.AboveMin(last)) return null;
+        rank = at;
+        return last;
     }
 
     /// <summary>
@@ -349,8 +198,8 @@ public sealed class RedisSortedSet : IRedisValue, ICloneableValue, IMemberCollec
             while (x.Next is { } next && range.BelowMax(next)) (x, rank) = (next, rank + 1);
             return (first, rank);
         }
-        long back = _count - 1;
-        var y = _tail;
+        long back = Count - 1;
+        var y = Last;
         while (y != null && !range.BelowMax(y)) (y, back) = (y.Previous, back - 1);
         if (y == null || !range.AboveMin(y)) return (0, -1);
         long last = back;
@@ -360,32 +209,20 @@ public sealed class RedisSortedSet : IRedisValue, ICloneableValue, IMemberCollec
 
     /// <summary>zslIsInRange: false when the range is empty or lies wholly before or after the set.</summary>
     private bool Overlaps<TRange>(scoped in TRange range) where TRange : IElementRange, allows ref struct =>
-        !range.IsEmpty && _tail != null && range.AboveMin(_tail) && range.BelowMax(First!);
+        !range.IsEmpty && Last != null && range.AboveMin(Last) && range.BelowMax(First!);
 
     /// <summary>Removes the elements of 0-based ranks <paramref name="start"/> to <paramref name="end"/> inclusive; returns how many.</summary>
     public long RemoveRange(long start, long end)
     {
         if (start < 0) start = 0;
-        if (end >= _count) end = _count - 1;
+        if (end >= Count) end = Count - 1;
         if (start > end) return 0;
-        var update = new NodePath();
-        long traversed = 0;
-        var x = _header;
-        for (int i = _level - 1; i >= 0; i--)
-        {
-            while (x.LevelAt(i).Forward != null && traversed + x.LevelAt(i).Span <= start)
-            {
-                traversed += x.LevelAt(i).Span;
-                x = x.LevelAt(i).Forward!;
-            }
-            update[i] = x;
-        }
         long removed = 0;
-        var node = x.Next;
+        var node = ByRank(start);
         while (node != null && removed <= end - start)
         {
             var next = node.Next;
-            Unlink(node, ref update);
+            _tree.Remove(node);
             Forget(node);
             removed++;
             node = next;
@@ -404,7 +241,7 @@ public sealed class RedisSortedSet : IRedisValue, ICloneableValue, IMemberCollec
             int slot = _table.FindOrAdd(x.Member, KeyTable<Node>.HashOf(x.Member), out _, x.Member);
             _table.WritableValueAt(slot) = x;
         }
-        _memory += (long)_count * TableEntryBytes;
+        _memory += (long)Count * TableEntryBytes;
     }
 
     /// <summary>
@@ -413,7 +250,7 @@ public sealed class RedisSortedSet : IRedisValue, ICloneableValue, IMemberCollec
     /// </summary>
     public void ConvertToListpackIfFits(in EncodingLimits limits)
     {
-        if (_table == null || _count > limits.ZsetMaxListpackEntries) return;
+        if (_table == null || Count > limits.ZsetMaxListpackEntries) return;
         for (var x = First; x != null; x = x.Next)
         {
             if (x.Member.Length > limits.ZsetMaxListpackValue) return;
@@ -426,7 +263,7 @@ public sealed class RedisSortedSet : IRedisValue, ICloneableValue, IMemberCollec
     {
         if (_table == null) return;
         _table = null;
-        _memory -= (long)_count * TableEntryBytes;
+        _memory -= (long)Count * TableEntryBytes;
         // A listpack stores integral scores as integers: -0 comes back as 0.
         for (var x = First; x != null; x = x.Next) x.Score = StoredScore(x.Score);
     }
@@ -434,28 +271,7 @@ public sealed class RedisSortedSet : IRedisValue, ICloneableValue, IMemberCollec
     public object Clone()
     {
         var copy = new RedisSortedSet();
-        var last = new NodePath();
-        var lastRank = new RankPath();
-        for (int i = 0; i < MaxLevel; i++) last[i] = copy._header;
-        // Elements arrive in order, so each one links after the last node of each of its levels.
-        long rank = 0;
-        for (var x = First; x != null; x = x.Next)
-        {
-            rank++;
-            var node = new Node(x.LevelCount, x.Member, x.Score);
-            for (int i = 0; i < node.LevelCount; i++)
-            {
-                last[i].LevelAt(i).PointTo(node);
-                last[i].LevelAt(i).Span = rank - lastRank[i];
-                last[i] = node;
-                lastRank[i] = rank;
-            }
-            node.Backward = copy._tail;
-            copy._tail = node;
-            copy._level = Math.Max(copy._level, node.LevelCount);
-        }
-        for (int i = 0; i < MaxLevel; i++) last[i].LevelAt(i).Span = rank - lastRank[i];
-        copy._count = _count;
+        for (var x = First; x != null; x = x.Next) copy._tree.Insert(new Node(x.Member, x.Score));
         copy._memory = _memory;
         if (_table != null)
         {
@@ -486,7 +302,7 @@ public sealed class RedisSortedSet : IRedisValue, ICloneableValue, IMemberCollec
     public Node Random(Random random)
     {
         if (_table != null) return _table.ValueAt(_table.RandomSlot(random));
-        return ByRank(random.NextInt64(_count))!;
+        return ByRank(random.NextInt64(Count))!;
     }
 
     /// <summary>
@@ -495,91 +311,7 @@ public sealed class RedisSortedSet : IRedisValue, ICloneableValue, IMemberCollec
     /// </summary>
     private double StoredScore(double score) => IsListpack && score == 0 ? 0.0 : score;
 
-    private static int RandomLevel()
-    {
-        // Each further level with probability 1/4: count pairs of zero bits.
-        int level = 1 + BitOperations.TrailingZeroCount(System.Random.Shared.NextInt64() | (1L << 62)) / 2;
-        return Math.Min(level, MaxLevel);
-    }
-
-    private static long NodeBytes(Node node) =>
-        NodeObjectBytes + (node.LevelCount > Node.InlineLevels ? ArrayHeaderBytes + (node.LevelCount - Node.InlineLevels) * LevelBytes : 0) +
-        ArrayHeaderBytes + ((node.Member.Length + 7) & ~7);
-
-    /// <summary>Fills <paramref name="update"/> with the last node before (score, member) on each level.</summary>
-    private void FindPath(double score, ReadOnlySpan<byte> member, ref NodePath update)
-    {
-        var x = _header;
-        for (int i = _level - 1; i >= 0; i--)
-        {
-            while (x.LevelAt(i).ForwardBefore(score, member)) x = x.LevelAt(i).Forward!;
-            update[i] = x;
-        }
-    }
-
-    /// <summary>zslInsert with a node that already has its level: links it at its place in the order.</summary>
-    private void Link(Node node)
-    {
-        var update = new NodePath();
-        var rank = new RankPath();
-        var x = _header;
-        for (int i = _level - 1; i >= 0; i--)
-        {
-            rank[i] = i == _level - 1 ? 0 : rank[i + 1];
-            while (x.LevelAt(i).ForwardBefore(node.Score, node.Member))
-            {
-                rank[i] += x.LevelAt(i).Span;
-                x = x.LevelAt(i).Forward!;
-            }
-            update[i] = x;
-        }
-        int level = node.LevelCount;
-        if (level > _level)
-        {
-            for (int i = _level; i < level; i++)
-            {
-                rank[i] = 0;
-                update[i] = _header;
-                _header.LevelAt(i).Span = _count;
-            }
-            _level = level;
-        }
-        for (int i = 0; i < level; i++)
-        {
-            ref Level before = ref update[i].LevelAt(i);
-            node.LevelAt(i).PointLike(before);
-            before.PointTo(node);
-            node.LevelAt(i).Span = before.Span - (rank[0] - rank[i]);
-            before.Span = rank[0] - rank[i] + 1;
-        }
-        for (int i = level; i < _level; i++) update[i].LevelAt(i).Span++;
-        node.Backward = ReferenceEquals(update[0], _header) ? null : update[0];
-        if (node.Next != null) node.Next.Backward = node;
-        else _tail = node;
-        _count++;
-    }
-
-    /// <summary>zslDeleteNode: takes <paramref name="node"/> out of the list; <paramref name="update"/> is its path.</summary>
-    private void Unlink(Node node, ref NodePath update)
-    {
-        for (int i = 0; i < _level; i++)
-        {
-            ref Level before = ref update[i].LevelAt(i);
-            if (ReferenceEquals(before.Forward, node))
-            {
-                before.Span += node.LevelAt(i).Span - 1;
-                before.PointLike(node.LevelAt(i));
-            }
-            else
-            {
-                before.Span -= 1;
-            }
-        }
-        if (node.Next != null) node.Next.Backward = node.Backward;
-        else _tail = node.Backward;
-        while (_level > 1 && _header.LevelAt(_level - 1).Forward == null) _level--;
-        _count--;
-    }
+    private static long NodeBytes(Node node) => NodeObjectBytes + ArrayHeaderBytes + ((node.Member.Length + 7) & ~7);
 
     /// <summary>Drops an unlinked node from the member table and the memory count.</summary>
     private void Forget(Node node)

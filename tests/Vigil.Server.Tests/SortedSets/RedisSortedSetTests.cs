@@ -109,6 +109,85 @@ public class RedisSortedSetTests
     }
 
     [Fact]
+    public void LargeSet_KeepsOrderRanksAndRangesThroughSplitsAndMerges()
+    {
+        // Enough members for three levels of branches, then removals that empty and merge pages.
+        var random = new Random(2026);
+        var set = RedisSortedSet.CreateSkiplist();
+        var model = new SortedSet<(double Score, string Member)>(Comparer<(double Score, string Member)>.Create(Compare));
+        var scores = new Dictionary<string, double>();
+        for (int step = 0; step < 60_000; step++)
+        {
+            string member = "member:" + random.Next(300_000);
+            double score = random.Next(2000);
+            set.Add(B(member), score, ZAddFlags.None, Limits, out _);
+            if (scores.TryGetValue(member, out double old)) model.Remove((old, member));
+            scores[member] = score;
+            model.Add((score, member));
+        }
+        AssertLarge(model, set, random);
+
+        // Score changes that keep or change the place, then a wide band of removals.
+        foreach (var member in scores.Keys.Take(20_000).ToList())
+        {
+            double score = scores[member] + (random.Next(2) == 0 ? 0.001 : random.Next(-500, 500));
+            set.Add(B(member), score, ZAddFlags.None, Limits, out _);
+            model.Remove((scores[member], member));
+            scores[member] = score;
+            model.Add((score, member));
+        }
+        AssertLarge(model, set, random);
+        int from = model.Count / 5, count = model.Count / 2;
+        Assert.Equal(count, set.RemoveRange(from, from + count - 1));
+        foreach (var element in model.Skip(from).Take(count).ToList()) model.Remove(element);
+        foreach (var member in scores.Keys.Where((_, i) => i % 3 == 0).ToList())
+        {
+            bool present = model.Remove((scores[member], member));
+            Assert.Equal(present, set.Remove(B(member)));
+        }
+        AssertLarge(model, set, random);
+        Assert.Equal(model.Count, set.RemoveRange(0, model.Count));
+        Assert.Null(set.First);
+        Assert.Null(set.Last);
+    }
+
+    private static void AssertLarge(SortedSet<(double Score, string Member)> model, RedisSortedSet set, Random random)
+    {
+        var ordered = model.ToList();
+        Assert.Equal(ordered.Count, set.Count);
+        int rank = 0;
+        for (var node = set.First; node != null; node = node.Next, rank++)
+        {
+            Assert.Equal(ordered[rank].Member, Encoding.Latin1.GetString(node.Member));
+            Assert.Equal(ordered[rank].Score, node.Score);
+            Assert.Same(node.Next == null ? null : node, node.Next?.Previous);
+        }
+        Assert.Equal(ordered.Count, rank);
+        Assert.Same(set.Last, set.ByRank(ordered.Count - 1));
+        for (int i = 0; i < 2000; i++)
+        {
+            int at = random.Next(ordered.Count);
+            var node = set.ByRank(at)!;
+            Assert.Equal(ordered[at].Member, Encoding.Latin1.GetString(node.Member));
+            Assert.Equal(at, set.RankOf(node));
+
+            double low = random.Next(-600, 2600), high = low + random.Next(0, 40);
+            var range = new ScoreRange(low, high, random.Next(2) == 0, random.Next(2) == 0);
+            int first = ordered.FindIndex(e => range.MinExclusive ? e.Score > low : e.Score >= low);
+            int last = ordered.FindLastIndex(e => range.MaxExclusive ? e.Score < high : e.Score <= high);
+            bool any = first >= 0 && last >= first;
+            var firstNode = set.FirstInRange(range, out long firstRank);
+            var lastNode = set.LastInRange(range, out long lastRank);
+            Assert.Equal(any, firstNode != null);
+            Assert.Equal(any, lastNode != null);
+            if (!any) continue;
+            Assert.Equal((first, last), (firstRank, lastRank));
+            Assert.Equal(ordered[first].Member, Encoding.Latin1.GetString(firstNode!.Member));
+            Assert.Equal(ordered[last].Member, Encoding.Latin1.GetString(lastNode!.Member));
+        }
+    }
+
+    [Fact]
     public void ScoreAndLexRanges_FindTheirEnds()
     {
         var set = new RedisSortedSet();

@@ -20,6 +20,7 @@ public delegate void KeyspaceEventSink(PubSub.KeyspaceEventType type, string eve
 public sealed class VigilServer : IAsyncDisposable
 {
     private readonly Listener _listener;
+    private Networking.EventLoop? _loop;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<Action> _cronJobs = new();
     private Thread? _cronThread;
@@ -212,6 +213,7 @@ public sealed class VigilServer : IAsyncDisposable
         lock (Sync)
         {
             Loading = Persistence.HasDataToLoad();
+            _loop = new Networking.EventLoop(Log);
             _listener.Start();
             Log.Notice($"Server initialized");
             try
@@ -221,6 +223,7 @@ public sealed class VigilServer : IAsyncDisposable
             catch
             {
                 _listener.Dispose();
+                _loop.Stop();
                 throw;
             }
         }
@@ -269,7 +272,7 @@ public sealed class VigilServer : IAsyncDisposable
             return;
         }
         var connection = new Connection(socket, this, client);
-        _ = connection.RunAsync();
+        connection.Start(_loop!);
     }
 
     private bool IsRefusedByProtectedMode(IPAddress address)
@@ -339,6 +342,7 @@ public sealed class VigilServer : IAsyncDisposable
             _stopping = true;
             foreach (var client in Clients.Snapshot()) client.Kill();
             _listener.Dispose();
+            _loop?.Stop();
         }
         Log.Warning("Redis is now ready to exit, bye bye...");
         _stopped.TrySetResult();

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using Vigil.Protocol;
 using Vigil.Server.Clients;
 
@@ -31,6 +32,10 @@ internal sealed class Connection
     private RespWriter? _beforeExclusive;                // replies due before the exclusive job; guarded by the lock
     private Func<Socket, Task>? _exclusiveJob;           // guarded by the keyspace lock
     private int _closed;
+    private EventLoop _loop = null!;
+    private GCHandle _loopHandle;
+    private int _fd;
+    private volatile bool _reading;  // the loop reads this socket (not paused for a slow send, not finished)
 
     public Connection(Socket socket, VigilServer server, Client client)
     {
@@ -45,36 +50,96 @@ internal sealed class Connection
 
     public Client Client => _client;
 
-    public async Task RunAsync()
+    /// <summary>Hands the connection to the event loop, which reads it from now on.</summary>
+    public void Start(EventLoop loop)
+    {
+        _loop = loop;
+        _fd = (int)_socket.Handle;
+        _reading = true;
+        if (loop.TryRegister(this, _fd, out _loopHandle)) return;
+        _reading = false;
+        Close();
+    }
+
+    /// <summary>On the loop's thread: the socket has input, its end, or an error.</summary>
+    internal void OnReadable()
+    {
+        // An event of this batch may still name a connection that stopped reading.
+        if (!_reading) return;
+        if (_client.HasFlag(ClientFlags.CloseAsap) || !MakeRoomLocked())
+        {
+            Close();
+            return;
+        }
+        // Only the loop moves the buffer; others (a resume) read below _end under the lock.
+        int n = EventLoop.Receive(_fd, _receive.AsSpan(_end), out int errno);
+        if (n < 0)
+        {
+            if (errno is not (EventLoop.Eagain or EventLoop.Eintr)) Close();
+            return;
+        }
+        if (n == 0)
+        {
+            StopReading();
+            _ = DrainThenCloseAsync();
+            return;
+        }
+        if (ProcessInput(n)) _loop.FlushAfterBatch(this);
+        else AfterReplies();
+    }
+
+    /// <summary>On the loop's thread, after the batch: sends this client's replies.</summary>
+    internal void FlushAfterBatch()
+    {
+        var sending = SendPendingAsync();
+        if (sending.IsCompleted)
+        {
+            AfterReplies();
+            return;
+        }
+        // The client takes its replies slower than it sends commands: read no more until it caught up.
+        StopReading();
+        _ = ResumeAfterAsync(sending);
+    }
+
+    private async Task ResumeAfterAsync(Task sending)
+    {
+        await sending.ConfigureAwait(false);
+        if (_client.HasFlag(ClientFlags.CloseAsap)) Close();
+        else if (_client.HasFlag(ClientFlags.CloseAfterReply)) await DrainThenCloseAsync().ConfigureAwait(false);
+        else if (_closed == 0)
+        {
+            _reading = true;
+            _loop.Resume(_fd, _loopHandle);
+        }
+    }
+
+    /// <summary>What a batch's replies may end in: a client closing now, or after its last reply.</summary>
+    private void AfterReplies()
+    {
+        if (_client.HasFlag(ClientFlags.CloseAsap)) Close();
+        else if (_client.HasFlag(ClientFlags.CloseAfterReply))
+        {
+            // Another thread (a resume after an unblock, a pub/sub flush) may be sending: the
+            // last reply must still go out after what it sends.
+            StopReading();
+            _ = DrainThenCloseAsync();
+        }
+    }
+
+    private void StopReading()
+    {
+        _reading = false;
+        _loop.Pause(_fd);
+    }
+
+    private async Task DrainThenCloseAsync()
     {
         try
         {
-            while (!_client.HasFlag(ClientFlags.CloseAsap))
-            {
-                if (!MakeRoomLocked()) break;
-                // Only this loop moves the buffer; others (a resume) read below _end under the lock.
-                int n = await _socket.ReceiveAsync(_receive.AsMemory(_end), SocketFlags.None).ConfigureAwait(false);
-                if (n == 0)
-                {
-                    await DrainAsync().ConfigureAwait(false);
-                    break;
-                }
-                bool send = ProcessInput(n);
-                if (send) await SendPendingAsync().ConfigureAwait(false);
-                if (_client.HasFlag(ClientFlags.CloseAsap)) break;
-                if (_client.HasFlag(ClientFlags.CloseAfterReply))
-                {
-                    // Another thread (a resume after an unblock, a pub/sub flush) may be sending: the
-                    // last reply must still go out after what it sends.
-                    await DrainAsync().ConfigureAwait(false);
-                    break;
-                }
-            }
+            await DrainAsync().ConfigureAwait(false);
         }
-        catch (SocketException)
-        {
-        }
-        catch (ObjectDisposedException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
         }
         finally
@@ -402,6 +467,8 @@ internal sealed class Connection
     private void Close()
     {
         if (Interlocked.Exchange(ref _closed, 1) != 0) return;
+        if (_loop != null) _loop.Unregister(_fd, _loopHandle, _reading);
+        _reading = false;
         lock (_server.Sync) _server.OnClientClosed(_client);
         try
         {

@@ -92,6 +92,8 @@ internal sealed class Connection
     internal void FlushAfterBatch()
     {
         var sending = SendPendingAsync();
+        // A client that is not being read (it is closing) only has its replies sent.
+        if (!_reading) return;
         if (sending.IsCompleted)
         {
             AfterReplies();
@@ -443,13 +445,17 @@ internal sealed class Connection
         ThreadPool.UnsafeQueueUserWorkItem(static c => _ = c.SendPendingAsync(), this, preferLocal: false);
     }
 
-    /// <summary>Called under the lock when someone else wrote to this client's output.</summary>
+    /// <summary>
+    /// Called under the lock when someone else wrote to this client's output. Written on the loop's
+    /// thread (a published message, the replication stream), it goes out with the batch's replies.
+    /// </summary>
     private void OnFlushRequested()
     {
         TrackMemory();
         if (_sendInProgress || _client.Output.Length == 0) return;
         _sendInProgress = true;
-        ThreadPool.UnsafeQueueUserWorkItem(static c => _ = c.SendPendingAsync(), this, preferLocal: false);
+        if (_loop != null && _loop.IsLoopThread) _loop.FlushAfterBatch(this);
+        else ThreadPool.UnsafeQueueUserWorkItem(static c => _ = c.SendPendingAsync(), this, preferLocal: false);
     }
 
     /// <summary>Ends the connection from any thread; the receive loop then cleans up.</summary>

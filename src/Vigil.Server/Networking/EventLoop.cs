@@ -48,6 +48,9 @@ internal sealed unsafe partial class EventLoop
         _thread.Start();
     }
 
+    /// <summary>True on the loop's own thread, where replies wait for the end of the batch.</summary>
+    public bool IsLoopThread => Thread.CurrentThread == _thread;
+
     /// <summary>
     /// Starts reading <paramref name="connection"/>'s socket <paramref name="fd"/>, with the handle
     /// that stands for it in events; false once the loop is stopping.
@@ -148,7 +151,8 @@ internal sealed unsafe partial class EventLoop
                     }
                     RunSafely(log, (Connection)GCHandle.FromIntPtr(data).Target!, static c => c.OnReadable());
                 }
-                foreach (var connection in _flushAfterBatch) RunSafely(log, connection, static c => c.FlushAfterBatch());
+                // By index: a flush may close its client, and that may have more replies written.
+                for (int i = 0; i < _flushAfterBatch.Count; i++) RunSafely(log, _flushAfterBatch[i], static c => c.FlushAfterBatch());
                 _flushAfterBatch.Clear();
             }
         }

@@ -72,10 +72,10 @@ internal sealed class Connection
             return;
         }
         // Only the loop moves the buffer; others (a resume) read below _end under the lock.
-        int n = EventLoop.Receive(_fd, _receive.AsSpan(_end), out int errno);
+        int n = SocketCalls.Receive(_fd, _receive.AsSpan(_end), out int errno);
         if (n < 0)
         {
-            if (errno is not (EventLoop.Eagain or EventLoop.Eintr)) Close();
+            if (errno is not (SocketCalls.Eagain or SocketCalls.Eintr)) Close();
             return;
         }
         if (n == 0)

@@ -19,9 +19,6 @@ internal sealed unsafe partial class EventLoop
     private const int EpollCtlDel = 2;
     private const int EpollCloexec = 0x80000;
     private const int EfdCloexec = 0x80000;
-    private const int MsgDontWait = 0x40;
-    internal const int Eintr = 4;
-    internal const int Eagain = 11;
     private const int MaxEvents = 256;
 
     // struct epoll_event is packed on x86-64 (12 bytes, data at 4) and naturally aligned elsewhere.
@@ -114,16 +111,6 @@ internal sealed unsafe partial class EventLoop
         _ = EpollCtl(_epoll, op, fd, ev);
     }
 
-    /// <summary>recv(2) without waiting: the byte count, 0 at the end of the stream, -1 with <paramref name="errno"/> set.</summary>
-    public static int Receive(int fd, Span<byte> into, out int errno)
-    {
-        errno = 0;
-        nint n;
-        fixed (byte* p = into) n = Recv(fd, p, (nuint)into.Length, MsgDontWait);
-        if (n < 0) errno = Marshal.GetLastPInvokeError();
-        return (int)n;
-    }
-
     private void Run(ServerLog log)
     {
         byte* events = (byte*)NativeMemory.Alloc((nuint)(MaxEvents * EventSize));
@@ -136,7 +123,7 @@ internal sealed unsafe partial class EventLoop
                 if (n < 0)
                 {
                     int errno = Marshal.GetLastPInvokeError();
-                    if (errno == Eintr) continue;
+                    if (errno == SocketCalls.Eintr) continue;
                     log.Warning($"epoll_wait failed: errno {errno}");
                     return;
                 }
@@ -190,9 +177,6 @@ internal sealed unsafe partial class EventLoop
 
     [LibraryImport("libc", EntryPoint = "eventfd", SetLastError = true)]
     private static partial int EventFd(uint initval, int flags);
-
-    [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
-    private static partial nint Recv(int fd, void* buffer, nuint length, int flags);
 
     [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
     private static partial nint Read(int fd, void* buffer, nuint count);

@@ -410,7 +410,7 @@ internal sealed class MasterLink
         while (true)
         {
             MakeRoom();
-            int n = socket.Receive(_buffer, _end, _buffer.Length - _end, SocketFlags.None);
+            int n = Networking.SocketCalls.ReceiveWaiting(socket, _buffer.AsSpan(_end));
             if (n == 0) throw new LinkFailure("closed");
             Interlocked.Add(ref _server.Stats.TotalNetReplInputBytes, n);
             Locked(() => ApplyReceived(n));

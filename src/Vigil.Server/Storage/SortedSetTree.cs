@@ -393,31 +393,9 @@ internal sealed class SortedSetTree
     /// </summary>
     public Node? FirstAboveMin<TRange>(scoped in TRange range, out long rank) where TRange : IElementRange, allows ref struct
     {
-        rank = 0;
-        var page = _root;
-        while (page is Branch branch)
-        {
-            int lo = 1, hi = branch.Count;
-            while (lo < hi)
-            {
-                int mid = (lo + hi) >> 1;
-                if (range.AboveMin(branch.MinNodes[mid])) hi = mid;
-                else lo = mid + 1;
-            }
-            for (int i = 0; i < lo - 1; i++) rank += branch.Sizes[i];
-            page = branch.Children[lo - 1];
-        }
-        var leaf = (Leaf)page;
-        int low = 0, high = leaf.Count;
-        while (low < high)
-        {
-            int mid = (low + high) >> 1;
-            if (range.AboveMin(leaf.Items[mid])) high = mid;
-            else low = mid + 1;
-        }
-        rank += low;
+        rank = CountPrefix(range, belowMax: false, out var leaf, out int at);
         // Past this leaf's end: the first element of the next leaf, whose smallest element qualified.
-        return low < leaf.Count ? leaf.Items[low] : leaf.Count > 0 ? leaf.Items[leaf.Count - 1].Next : null;
+        return at < leaf.Count ? leaf.Items[at] : leaf.Count > 0 ? leaf.Items[leaf.Count - 1].Next : null;
     }
 
     /// <summary>
@@ -426,7 +404,19 @@ internal sealed class SortedSetTree
     /// </summary>
     public Node? LastBelowMax<TRange>(scoped in TRange range, out long rank) where TRange : IElementRange, allows ref struct
     {
-        rank = 0;
+        rank = CountPrefix(range, belowMax: true, out var leaf, out int at) - 1;
+        // Before this leaf's start: the last element of the previous leaf.
+        return at > 0 ? leaf.Items[at - 1] : leaf.Count > 0 ? leaf.Items[0].Previous : null;
+    }
+
+    /// <summary>
+    /// How many elements from the start of the order are below the range's minimum (not AboveMin),
+    /// or within its maximum (BelowMax) when <paramref name="belowMax"/>; such elements form a
+    /// prefix of the order. <paramref name="leaf"/> and <paramref name="at"/> are where it ends.
+    /// </summary>
+    private long CountPrefix<TRange>(scoped in TRange range, bool belowMax, out Leaf leaf, out int at) where TRange : IElementRange, allows ref struct
+    {
+        long count = 0;
         var page = _root;
         while (page is Branch branch)
         {
@@ -434,22 +424,24 @@ internal sealed class SortedSetTree
             while (lo < hi)
             {
                 int mid = (lo + hi) >> 1;
-                if (range.BelowMax(branch.MinNodes[mid])) lo = mid + 1;
+                if (InPrefix(range, belowMax, branch.MinNodes[mid])) lo = mid + 1;
                 else hi = mid;
             }
-            for (int i = 0; i < lo - 1; i++) rank += branch.Sizes[i];
+            for (int i = 0; i < lo - 1; i++) count += branch.Sizes[i];
             page = branch.Children[lo - 1];
         }
-        var leaf = (Leaf)page;
+        leaf = (Leaf)page;
         int low = 0, high = leaf.Count;
         while (low < high)
         {
             int mid = (low + high) >> 1;
-            if (range.BelowMax(leaf.Items[mid])) low = mid + 1;
+            if (InPrefix(range, belowMax, leaf.Items[mid])) low = mid + 1;
             else high = mid;
         }
-        rank += low - 1;
-        // Before this leaf's start: the last element of the previous leaf.
-        return low > 0 ? leaf.Items[low - 1] : leaf.Count > 0 ? leaf.Items[0].Previous : null;
+        at = low;
+        return count + low;
     }
+
+    private static bool InPrefix<TRange>(scoped in TRange range, bool belowMax, Node node) where TRange : IElementRange, allows ref struct =>
+        belowMax ? range.BelowMax(node) : !range.AboveMin(node);
 }

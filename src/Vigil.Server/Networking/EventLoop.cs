@@ -7,9 +7,9 @@ namespace Vigil.Server.Networking;
 /// Client input, read as Redis's ae loop reads it: one thread waits on epoll for every client
 /// socket, reads each ready one and runs its commands, and only once the whole batch is done
 /// sends the replies (beforeSleep's handleClientsWithPendingWrites). A client then gets replies
-/// in bursts; sent as each client's commands finish, they woke a waiting client about ten times as
-/// often, and on a virtual machine each wake-up is an interrupt that costs the server more than
-/// its command did (docs/performance.md). Sends that do not complete at once go on asynchronously.
+/// in bursts; sent as each client's commands finished, they woke a waiting client about ten times
+/// as often, and each wake-up is an interrupt the server pays for in its send (docs/performance.md).
+/// Sends that do not complete at once go on asynchronously.
 /// </summary>
 internal sealed unsafe partial class EventLoop
 {

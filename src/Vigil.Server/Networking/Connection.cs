@@ -458,7 +458,7 @@ internal sealed class Connection
         else ThreadPool.UnsafeQueueUserWorkItem(static c => _ = c.SendPendingAsync(), this, preferLocal: false);
     }
 
-    /// <summary>Ends the connection from any thread; the receive loop then cleans up.</summary>
+    /// <summary>Ends the connection from any thread; the event loop then reads its end and cleans up.</summary>
     public void Abort()
     {
         try

@@ -33,6 +33,7 @@ internal sealed unsafe partial class EventLoop
     private readonly Lock _gate = new();
     private int _registered;          // guarded by _gate
     private volatile bool _stopping;  // set under _gate
+    private bool _descriptorsClosed;  // guarded by _gate
 
     public EventLoop(ServerLog log)
     {
@@ -76,8 +77,11 @@ internal sealed unsafe partial class EventLoop
         if (!handle.IsAllocated) return;
         if (reading) Control(EpollCtlDel, fd, 0, 0);
         _released.Enqueue(handle);
-        lock (_gate) _registered--;
-        if (_stopping) Wake();
+        lock (_gate)
+        {
+            _registered--;
+            if (_stopping) WakeLocked();
+        }
     }
 
     /// <summary>Sends <paramref name="connection"/>'s replies once every ready client of this batch has run.</summary>
@@ -86,8 +90,11 @@ internal sealed unsafe partial class EventLoop
     /// <summary>Ends the loop once every connection has left it (the server is shutting down and closing them).</summary>
     public void Stop()
     {
-        lock (_gate) _stopping = true;
-        Wake();
+        lock (_gate)
+        {
+            _stopping = true;
+            WakeLocked();
+        }
     }
 
     private bool Finished()
@@ -96,8 +103,10 @@ internal sealed unsafe partial class EventLoop
         lock (_gate) return _registered == 0;
     }
 
-    private void Wake()
+    /// <summary>Under the gate, where the loop closes its descriptors: never writes to a number reused since.</summary>
+    private void WakeLocked()
     {
+        if (_descriptorsClosed) return;
         ulong one = 1;
         _ = Write(_wakeup, &one, sizeof(ulong));
     }
@@ -147,8 +156,12 @@ internal sealed unsafe partial class EventLoop
         {
             while (_released.TryDequeue(out var handle)) handle.Free();
             NativeMemory.Free(events);
-            _ = CloseFd(_wakeup);
-            _ = CloseFd(_epoll);
+            lock (_gate)
+            {
+                _descriptorsClosed = true;
+                _ = CloseFd(_wakeup);
+                _ = CloseFd(_epoll);
+            }
         }
     }
 
